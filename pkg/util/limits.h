@@ -1,0 +1,33 @@
+/*
+ * Every hard limit in ckube, each with its reason (as sqlite's
+ * sqliteLimit.h). Include as "util/limits.h".
+ */
+#ifndef CK_UTIL_LIMITS_H
+#define CK_UTIL_LIMITS_H
+
+/* Upstream's max request body (apiserver MaxRequestBodyBytes), 3 MiB. */
+#define CK_MAX_REQUEST_BODY (3 * 1024 * 1024)
+
+/* Upstream caps a JSON patch's working copy at the body limit too. */
+#define CK_MAX_JSON_PATCH_COPY (3 * 1024 * 1024)
+
+/*
+ * Deepest JSON/YAML nesting accepted from the wire. Upstream's decoders stop
+ * at 10000 levels; ours recurse, so a smaller cap keeps the stack bounded.
+ */
+#define CK_MAX_JSON_DEPTH 1000
+
+/* Largest single buffer (responses, lists, gRPC payloads): etcd's 2 GiB is
+ * out of reach anyway; a list of 150000 pods fits well under 1 GiB. */
+#define CK_MAX_BUF (1024u * 1024 * 1024)
+
+/* Default cap for a ck_buf that did not ask for one: a request body plus
+ * headroom for encoding. */
+#define CK_DEFAULT_BUF_MAX (64u * 1024 * 1024)
+
+/* Longest label value / name segment (DNS-1123 label), upstream. */
+#define CK_DNS1123_LABEL_MAX 63
+/* Longest DNS-1123 subdomain, upstream. */
+#define CK_DNS1123_SUBDOMAIN_MAX 253
+
+#endif

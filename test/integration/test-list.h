@@ -1,0 +1,5 @@
+/*
+ * Every integration test suite, one line each. A suite `x` is
+ * `Suite *ck_test_suite_x(void)` in test/integration/test_x.c. Integration
+ * tests start real parts (etcd, the API server) through test/lib.
+ */

@@ -1,0 +1,6 @@
+/*
+ * Every unit test suite, one line each (as libuv's test-list.h). A suite
+ * `x` is `Suite *ck_test_suite_x(void)` in test/unit/test_x.c.
+ */
+CK_TEST_SUITE(buf)
+CK_TEST_SUITE(str)
