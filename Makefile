@@ -33,6 +33,14 @@ endif
 endif
 
 # ---- toolchain and flags --------------------------------------------------
+# V=1 shows every command.
+ifeq ($(V),1)
+Q :=
+say = @true
+else
+Q := @
+say = @printf '  %-6s %s\n' $(1) $(2)
+endif
 SAN ?= 0
 ifeq ($(SAN),1)
 OUT ?= _output/san
@@ -104,33 +112,39 @@ deps:
 # file before protoc-c has written what it includes; -MMD tracks the rest.
 $(GEN)/proto/%.pb-c.c $(GEN)/proto/%.pb-c.h: proto/%.proto
 	@mkdir -p $(GEN)/proto
-	protoc-c --proto_path=proto --c_out=$(GEN)/proto $<
+	$(call say,PROTO,$<)
+	$(Q)protoc-c --proto_path=proto --c_out=$(GEN)/proto $<
 
 $(OBJ)/gen/%.o: $(GEN)/%.c | $(PROTO_H)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_BASE) $(SANFLAGS) $(CPPFLAGS_ALL) -Wno-unused-parameter -MMD -MP -c -o $@ $<
+	$(call say,CC,$<)
+	$(Q)$(CC) $(CFLAGS_BASE) $(SANFLAGS) $(CPPFLAGS_ALL) -Wno-unused-parameter -MMD -MP -c -o $@ $<
 
 $(OBJ)/%.o: %.c | $(PROTO_H)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(if $(filter test/%,$<),$(CHECK_CFLAGS)) -MMD -MP -c -o $@ $<
+	$(call say,CC,$<)
+	$(Q)$(CC) $(ALL_CFLAGS) $(if $(filter test/%,$<),$(CHECK_CFLAGS)) -MMD -MP -c -o $@ $<
 
 $(LIB): $(LIB_OBJS)
 	@mkdir -p $(@D)
-	rm -f $@
-	ar rcs $@ $^
+	$(call say,AR,$@)
+	$(Q)rm -f $@ && ar rcs $@ $^
 
 $(BIN)/%: $(OBJ)/cmd/%/main.o $(LIB)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIB) $(LDLIBS_ALL)
+	$(call say,LD,$@)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIB) $(LDLIBS_ALL)
 
 # ---- tests ------------------------------------------------------------------
 $(UNIT_BIN): $(UNIT_OBJS) $(TESTLIB_OBJS) $(LIB)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_LDFLAGS) -o $@ $(UNIT_OBJS) $(TESTLIB_OBJS) $(LIB) $(CHECK_LIBS) $(LDLIBS_ALL)
+	$(call say,LD,$@)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(UNIT_OBJS) $(TESTLIB_OBJS) $(LIB) $(CHECK_LIBS) $(LDLIBS_ALL)
 
 $(INTEG_BIN): $(INTEG_OBJS) $(TESTLIB_OBJS) $(LIB)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_LDFLAGS) -o $@ $(INTEG_OBJS) $(TESTLIB_OBJS) $(LIB) $(CHECK_LIBS) $(LDLIBS_ALL)
+	$(call say,LD,$@)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(INTEG_OBJS) $(TESTLIB_OBJS) $(LIB) $(CHECK_LIBS) $(LDLIBS_ALL)
 
 # CK_RUN_SUITE / CK_RUN_CASE (Check's own) select suites; SUITE=x is a shortcut.
 # CK_TEST_TIMEOUT_MULTIPLIER scales every test's timeout (Check's
@@ -170,13 +184,16 @@ FUZZ_LIB_OBJS := $(patsubst %.c,$(FUZZ_OUT)/obj/%.o,$(LIB_SRCS)) \
 
 $(FUZZ_OUT)/obj/gen/%.o: $(GEN)/%.c | $(PROTO_H)
 	@mkdir -p $(@D)
-	clang $(FUZZ_FLAGS) -MMD -MP -c -o $@ $<
+	$(call say,CC,$<)
+	$(Q)clang $(FUZZ_FLAGS) -MMD -MP -c -o $@ $<
 $(FUZZ_OUT)/obj/%.o: %.c | $(PROTO_H)
 	@mkdir -p $(@D)
-	clang $(FUZZ_FLAGS) -MMD -MP -c -o $@ $<
+	$(call say,CC,$<)
+	$(Q)clang $(FUZZ_FLAGS) -MMD -MP -c -o $@ $<
 $(FUZZ_OUT)/bin/%: $(FUZZ_OUT)/obj/test/fuzz/%.o $(FUZZ_LIB_OBJS)
 	@mkdir -p $(@D)
-	clang -fsanitize=fuzzer,address,undefined -o $@ $^ $(LDLIBS_ALL)
+	$(call say,LD,$@)
+	$(Q)clang -fsanitize=fuzzer,address,undefined -o $@ $^ $(LDLIBS_ALL)
 
 fuzz: $(FUZZ_BINS)
 	hack/run-fuzz.sh $(FUZZ_SECONDS) $(FUZZ_BINS)
@@ -184,7 +201,8 @@ fuzz: $(FUZZ_BINS)
 # ---- bench, cluster ---------------------------------------------------------
 $(OUT)/bench/%: $(OBJ)/bench/%.o $(TESTLIB_OBJS) $(LIB)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_LDFLAGS) -o $@ $< $(TESTLIB_OBJS) $(LIB) $(LDLIBS_ALL)
+	$(call say,LD,$@)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(TESTLIB_OBJS) $(LIB) $(LDLIBS_ALL)
 
 bench: $(BENCH_BINS) $(CMD_BINS)
 	hack/run-bench.sh $(BENCH_BINS)

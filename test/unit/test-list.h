@@ -4,3 +4,5 @@
  */
 CK_TEST_SUITE(buf)
 CK_TEST_SUITE(str)
+CK_TEST_SUITE(time)
+CK_TEST_SUITE(util_misc)
