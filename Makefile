@@ -154,7 +154,10 @@ TEST_ENV := CK_BIN_DIR=$(abspath $(BIN)) \
 	$(if $(SUITE),CK_RUN_SUITE=$(SUITE)) \
 	$(if $(filter 1,$(SAN)),ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1)
 
-test: unit integration
+# Unit first, then integration: in sequence even under make -j.
+test:
+	$(Q)$(MAKE) --no-print-directory unit
+	$(Q)$(MAKE) --no-print-directory integration
 
 unit: $(UNIT_BIN)
 	$(TEST_ENV) $(UNIT_BIN)
