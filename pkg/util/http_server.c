@@ -1,0 +1,574 @@
+#include "util/http_server.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "util/common.h"
+#include "util/limits.h"
+#include "util/log.h"
+
+#define DEFAULT_MAX_PENDING (16u * 1024 * 1024)
+
+struct ck_http_server {
+	struct MHD_Daemon *mhd;
+	struct ck_http_server_config cfg;
+	char *cert_pem;
+	char *key_pem;
+	int port;
+	pthread_mutex_t lock;		/* guards streams and stopping */
+	struct ck_http_stream *streams; /* live streams, for stop */
+	bool stopping;
+};
+
+struct header {
+	char *name;
+	char *value;
+};
+
+struct ck_http_request {
+	struct ck_http_server *srv;
+	struct MHD_Connection *conn;
+	const char *method;
+	const char *path;
+	struct ck_buf body;
+	bool too_large;
+	bool responded;
+	enum MHD_Result result;
+	struct header *headers;
+	size_t nheaders;
+	char remote[INET6_ADDRSTRLEN];
+};
+
+struct ck_http_stream {
+	pthread_mutex_t lock; /* guards everything below but refs */
+	atomic_int refs;
+	struct ck_http_server *srv;
+	struct MHD_Connection *conn;
+	struct ck_buf pending; /* bytes from off on are not yet sent */
+	size_t off;
+	size_t max_pending;
+	bool suspended; /* the connection is suspended, waiting for bytes */
+	bool closed;	/* the producer ended the body */
+	bool gone;	/* the client went away (the response is done) */
+	bool stopping;	/* the server is stopping: end the body now */
+	void (*on_gone)(void *data);
+	void *on_gone_data;
+	struct ck_http_stream *prev, *next; /* server's list, under srv->lock */
+};
+
+/* ---- reading files ---- */
+
+static int read_file(const char *path, char **ret)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return -errno;
+	struct ck_buf b;
+	ck_buf_init(&b, CK_MAX_REQUEST_BODY);
+	char chunk[4096];
+	size_t n;
+	int r = 0;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		if ((r = ck_buf_add(&b, chunk, n)) < 0)
+			break;
+	if (ferror(f))
+		r = -EIO;
+	fclose(f);
+	if (r < 0) {
+		ck_buf_release(&b);
+		return r;
+	}
+	*ret = ck_buf_detach(&b, NULL);
+	return 0;
+}
+
+/* ---- requests ---- */
+
+const char *ck_http_request_method(const struct ck_http_request *req)
+{
+	return req->method;
+}
+
+const char *ck_http_request_path(const struct ck_http_request *req)
+{
+	return req->path;
+}
+
+const char *ck_http_request_header(const struct ck_http_request *req, const char *name)
+{
+	return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
+}
+
+const char *ck_http_request_query(const struct ck_http_request *req, const char *name)
+{
+	const char *v = MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND, name);
+	if (v)
+		return v;
+	/* A key without '=' is present with a NULL value in MHD: report "". */
+	enum MHD_Result found = MHD_lookup_connection_value_n(req->conn, MHD_GET_ARGUMENT_KIND,
+							      name, strlen(name), &v, NULL);
+	return found == MHD_YES ? "" : NULL;
+}
+
+struct query_iter {
+	bool (*fn)(void *data, const char *key, const char *value);
+	void *data;
+};
+
+static enum MHD_Result query_cb(void *cls, enum MHD_ValueKind kind, const char *key,
+				const char *value)
+{
+	(void)kind;
+	struct query_iter *it = cls;
+	return it->fn(it->data, key, value ? value : "") ? MHD_YES : MHD_NO;
+}
+
+void ck_http_request_query_foreach(const struct ck_http_request *req,
+				   bool (*fn)(void *data, const char *key, const char *value),
+				   void *data)
+{
+	struct query_iter it = { fn, data };
+	MHD_get_connection_values(req->conn, MHD_GET_ARGUMENT_KIND, query_cb, &it);
+}
+
+const struct ck_buf *ck_http_request_body(const struct ck_http_request *req)
+{
+	return &req->body;
+}
+
+const char *ck_http_request_remote_addr(const struct ck_http_request *req)
+{
+	return req->remote;
+}
+
+static void set_remote(struct ck_http_request *req)
+{
+	const union MHD_ConnectionInfo *ci =
+	    MHD_get_connection_info(req->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	if (!ci || !ci->client_addr)
+		return;
+	const struct sockaddr *sa = ci->client_addr;
+	if (sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, req->remote,
+			  sizeof(req->remote));
+	else if (sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, req->remote,
+			  sizeof(req->remote));
+}
+
+static void request_free(struct ck_http_request *req)
+{
+	if (!req)
+		return;
+	ck_buf_release(&req->body);
+	for (size_t i = 0; i < req->nheaders; i++) {
+		free(req->headers[i].name);
+		free(req->headers[i].value);
+	}
+	free(req->headers);
+	free(req);
+}
+
+/* ---- responses ---- */
+
+void ck_http_response_header(struct ck_http_request *req, const char *name, const char *value)
+{
+	req->headers = ck_realloc(req->headers, (req->nheaders + 1) * sizeof(*req->headers));
+	req->headers[req->nheaders].name = ck_strdup(name);
+	req->headers[req->nheaders].value = ck_strdup(value);
+	req->nheaders++;
+}
+
+static void queue(struct ck_http_request *req, int status, const char *content_type,
+		  struct MHD_Response *resp)
+{
+	CK_BUG_ON(req->responded);
+	req->responded = true;
+	if (!resp) {
+		req->result = MHD_NO;
+		return;
+	}
+	if (content_type)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, content_type);
+	for (size_t i = 0; i < req->nheaders; i++)
+		MHD_add_response_header(resp, req->headers[i].name, req->headers[i].value);
+	req->result = MHD_queue_response(req->conn, (unsigned)status, resp);
+	MHD_destroy_response(resp);
+}
+
+void ck_http_respond(struct ck_http_request *req, int status, const char *content_type,
+		     const void *body, size_t len)
+{
+	struct MHD_Response *resp =
+	    MHD_create_response_from_buffer(len, (void *)body, MHD_RESPMEM_MUST_COPY);
+	queue(req, status, content_type, resp);
+}
+
+void ck_http_respond_buf(struct ck_http_request *req, int status, const char *content_type,
+			 struct ck_buf *body)
+{
+	size_t len;
+	char *data = ck_buf_detach(body, &len);
+	struct MHD_Response *resp =
+	    MHD_create_response_from_buffer_with_free_callback(len, data, free);
+	if (!resp)
+		free(data);
+	queue(req, status, content_type, resp);
+}
+
+/* ---- streams ---- */
+
+void ck_http_stream_ref(struct ck_http_stream *s)
+{
+	atomic_fetch_add(&s->refs, 1);
+}
+
+void ck_http_stream_unref(struct ck_http_stream *s)
+{
+	if (!s || atomic_fetch_sub(&s->refs, 1) != 1)
+		return;
+	ck_buf_release(&s->pending);
+	pthread_mutex_destroy(&s->lock);
+	free(s);
+}
+
+/* Resumes a suspended connection; called with s->lock held. */
+static void wake_locked(struct ck_http_stream *s)
+{
+	if (s->suspended) {
+		s->suspended = false;
+		MHD_resume_connection(s->conn);
+	}
+}
+
+int ck_http_stream_write(struct ck_http_stream *s, const void *data, size_t len)
+{
+	int r = 0;
+	pthread_mutex_lock(&s->lock);
+	if (s->gone || s->closed || s->stopping) {
+		r = -EPIPE;
+		goto out;
+	}
+	if (s->pending.len - s->off + len > s->max_pending) {
+		r = -ENOBUFS;
+		goto out;
+	}
+	if (s->off && s->off >= s->pending.len / 2) {
+		/* Compact: drop what was sent before it costs more than it frees. */
+		memmove(s->pending.data, s->pending.data + s->off, s->pending.len - s->off);
+		ck_buf_truncate(&s->pending, s->pending.len - s->off);
+		s->off = 0;
+	}
+	r = ck_buf_add(&s->pending, data, len);
+	if (r == -E2BIG)
+		r = -ENOBUFS;
+	if (r == 0)
+		wake_locked(s);
+out:
+	pthread_mutex_unlock(&s->lock);
+	return r;
+}
+
+void ck_http_stream_close(struct ck_http_stream *s)
+{
+	pthread_mutex_lock(&s->lock);
+	s->closed = true;
+	if (!s->gone)
+		wake_locked(s);
+	pthread_mutex_unlock(&s->lock);
+}
+
+bool ck_http_stream_gone(struct ck_http_stream *s)
+{
+	pthread_mutex_lock(&s->lock);
+	bool gone = s->gone || s->stopping;
+	pthread_mutex_unlock(&s->lock);
+	return gone;
+}
+
+void ck_http_stream_on_gone(struct ck_http_stream *s, void (*fn)(void *data), void *data)
+{
+	pthread_mutex_lock(&s->lock);
+	s->on_gone = fn;
+	s->on_gone_data = data;
+	pthread_mutex_unlock(&s->lock);
+}
+
+static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	(void)pos;
+	struct ck_http_stream *s = cls;
+	ssize_t n;
+	pthread_mutex_lock(&s->lock);
+	if (s->gone) {
+		n = MHD_CONTENT_READER_END_WITH_ERROR;
+	} else if (s->pending.len > s->off) {
+		size_t avail = s->pending.len - s->off;
+		n = (ssize_t)(avail < max ? avail : max);
+		memcpy(buf, s->pending.data + s->off, (size_t)n);
+		s->off += (size_t)n;
+		if (s->off == s->pending.len) {
+			ck_buf_reset(&s->pending);
+			s->off = 0;
+		}
+	} else if (s->closed || s->stopping) {
+		n = MHD_CONTENT_READER_END_OF_STREAM;
+	} else {
+		/* Nothing to send: park the connection until a write wakes it. */
+		s->suspended = true;
+		MHD_suspend_connection(s->conn);
+		n = 0;
+	}
+	pthread_mutex_unlock(&s->lock);
+	return n;
+}
+
+/* MHD is done with the response: the connection ended or the body did. */
+static void stream_done(void *cls)
+{
+	struct ck_http_stream *s = cls;
+	struct ck_http_server *srv = s->srv;
+
+	pthread_mutex_lock(&srv->lock);
+	if (s->prev)
+		s->prev->next = s->next;
+	else if (srv->streams == s)
+		srv->streams = s->next;
+	if (s->next)
+		s->next->prev = s->prev;
+	s->prev = s->next = NULL;
+	pthread_mutex_unlock(&srv->lock);
+
+	pthread_mutex_lock(&s->lock);
+	bool notify = !s->closed; /* the producer wants to know unless it ended */
+	s->gone = true;
+	void (*fn)(void *) = s->on_gone;
+	void *data = s->on_gone_data;
+	pthread_mutex_unlock(&s->lock);
+	if (notify && fn)
+		fn(data);
+	ck_http_stream_unref(s);
+}
+
+struct ck_http_stream *ck_http_respond_stream(struct ck_http_request *req, int status,
+					      const char *content_type, size_t max_pending)
+{
+	struct ck_http_stream *s = ck_calloc(1, sizeof(*s));
+	pthread_mutex_init(&s->lock, NULL);
+	atomic_init(&s->refs, 2); /* the server's and the producer's */
+	s->srv = req->srv;
+	s->conn = req->conn;
+	s->max_pending = max_pending ? max_pending : DEFAULT_MAX_PENDING;
+	ck_buf_init(&s->pending, s->max_pending);
+
+	struct MHD_Response *resp = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 16 * 1024,
+								      stream_read, s, stream_done);
+	if (!resp) {
+		s->gone = true;
+		atomic_store(&s->refs, 1);
+		queue(req, status, content_type, NULL);
+		return s;
+	}
+	pthread_mutex_lock(&req->srv->lock);
+	s->next = req->srv->streams;
+	if (s->next)
+		s->next->prev = s;
+	req->srv->streams = s;
+	pthread_mutex_unlock(&req->srv->lock);
+	queue(req, status, content_type, resp);
+	return s;
+}
+
+/* ---- the server ---- */
+
+static void answer_too_large(struct ck_http_request *req)
+{
+	struct ck_http_server *srv = req->srv;
+	if (srv->cfg.too_large) {
+		srv->cfg.too_large(srv->cfg.data, req);
+		if (req->responded)
+			return;
+	}
+	static const char msg[] = "request entity too large\n";
+	ck_http_respond(req, 413, "text/plain", msg, sizeof(msg) - 1);
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+				  const char *method, const char *version, const char *upload_data,
+				  size_t *upload_data_size, void **con_cls)
+{
+	(void)version;
+	struct ck_http_server *srv = cls;
+	struct ck_http_request *req = *con_cls;
+
+	if (!req) {
+		req = ck_calloc(1, sizeof(*req));
+		req->srv = srv;
+		req->conn = conn;
+		req->method = method;
+		req->path = url;
+		ck_buf_init(&req->body, srv->cfg.max_body + 1);
+		set_remote(req);
+		*con_cls = req;
+		const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+							     MHD_HTTP_HEADER_CONTENT_LENGTH);
+		if (cl && strtoull(cl, NULL, 10) > srv->cfg.max_body) {
+			req->too_large = true;
+			answer_too_large(req);
+			return req->result;
+		}
+		return MHD_YES;
+	}
+	if (*upload_data_size) {
+		if (!req->too_large &&
+		    (req->body.len + *upload_data_size > srv->cfg.max_body ||
+		     ck_buf_add(&req->body, upload_data, *upload_data_size) < 0)) {
+			req->too_large = true;
+			ck_buf_release(&req->body);
+			answer_too_large(req);
+		}
+		*upload_data_size = 0;
+		return req->responded ? req->result : MHD_YES;
+	}
+	if (req->responded)
+		return req->result;
+	srv->cfg.handler(srv->cfg.data, req);
+	if (!req->responded) {
+		ck_log_error("bug: handler did not answer %s %s", method, url);
+		static const char msg[] = "internal error: no response\n";
+		ck_http_respond(req, 500, "text/plain", msg, sizeof(msg) - 1);
+	}
+	return req->result;
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+			 enum MHD_RequestTerminationCode toe)
+{
+	(void)cls;
+	(void)conn;
+	(void)toe;
+	request_free(*con_cls);
+	*con_cls = NULL;
+}
+
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	(void)cls;
+	if (!CK_V(4))
+		return;
+	char line[512];
+	vsnprintf(line, sizeof(line), fmt, ap);
+	line[strcspn(line, "\n")] = '\0';
+	ck_log_v(4, "http: %s", line);
+}
+
+int ck_http_server_start(const struct ck_http_server_config *cfg, struct ck_http_server **ret)
+{
+	int r = 0;
+	struct ck_http_server *srv = ck_calloc(1, sizeof(*srv));
+	srv->cfg = *cfg;
+	pthread_mutex_init(&srv->lock, NULL);
+	if (!srv->cfg.max_body)
+		srv->cfg.max_body = CK_MAX_REQUEST_BODY;
+	if (!srv->cfg.idle_timeout_s)
+		srv->cfg.idle_timeout_s = 120;
+	if (!srv->cfg.threads) {
+		long cores = sysconf(_SC_NPROCESSORS_ONLN);
+		srv->cfg.threads = (unsigned)(cores > 0 ? cores * 4 : 8);
+	}
+
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
+			 MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
+	struct sockaddr_storage ss;
+	memset(&ss, 0, sizeof(ss));
+	const char *addr = cfg->bind_address ? cfg->bind_address : "0.0.0.0";
+	struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
+	if (inet_pton(AF_INET, addr, &sin->sin_addr) == 1) {
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons((uint16_t)cfg->port);
+	} else if (inet_pton(AF_INET6, addr, &sin6->sin6_addr) == 1) {
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = htons((uint16_t)cfg->port);
+		flags |= MHD_USE_IPv6;
+	} else {
+		r = -EINVAL;
+		goto fail;
+	}
+
+	if (cfg->tls_cert_file || cfg->tls_key_file) {
+		if (!cfg->tls_cert_file || !cfg->tls_key_file) {
+			r = -EINVAL;
+			goto fail;
+		}
+		if ((r = read_file(cfg->tls_cert_file, &srv->cert_pem)) < 0 ||
+		    (r = read_file(cfg->tls_key_file, &srv->key_pem)) < 0)
+			goto fail;
+		flags |= MHD_USE_TLS;
+	}
+
+	struct MHD_OptionItem opts[] = {
+		{ MHD_OPTION_SOCK_ADDR, 0, &ss },
+		{ MHD_OPTION_THREAD_POOL_SIZE, (intptr_t)srv->cfg.threads, NULL },
+		{ MHD_OPTION_CONNECTION_TIMEOUT, (intptr_t)srv->cfg.idle_timeout_s, NULL },
+		{ MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)on_completed, NULL },
+		{ MHD_OPTION_EXTERNAL_LOGGER, (intptr_t)mhd_log, NULL },
+		{ MHD_OPTION_CONNECTION_MEMORY_LIMIT, 64 * 1024, NULL },
+		{ MHD_OPTION_LISTENING_ADDRESS_REUSE, 1, NULL },
+		/* Without TLS the list ends here. */
+		{ srv->cert_pem ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, 0, srv->cert_pem },
+		{ MHD_OPTION_HTTPS_MEM_KEY, 0, srv->key_pem },
+		{ MHD_OPTION_END, 0, NULL },
+	};
+	srv->mhd = MHD_start_daemon(flags, 0, NULL, NULL, on_request, srv, MHD_OPTION_ARRAY, opts,
+				    MHD_OPTION_END);
+	if (!srv->mhd) {
+		r = errno ? -errno : -EADDRINUSE;
+		goto fail;
+	}
+	const union MHD_DaemonInfo *di = MHD_get_daemon_info(srv->mhd, MHD_DAEMON_INFO_BIND_PORT);
+	srv->port = di ? di->port : cfg->port;
+	*ret = srv;
+	return 0;
+fail:
+	free(srv->cert_pem);
+	free(srv->key_pem);
+	pthread_mutex_destroy(&srv->lock);
+	free(srv);
+	return r;
+}
+
+int ck_http_server_port(const struct ck_http_server *srv)
+{
+	return srv->port;
+}
+
+void ck_http_server_stop(struct ck_http_server *srv)
+{
+	if (!srv)
+		return;
+	/* Suspended connections must be resumed before MHD can stop them. */
+	pthread_mutex_lock(&srv->lock);
+	srv->stopping = true;
+	for (struct ck_http_stream *s = srv->streams; s; s = s->next) {
+		pthread_mutex_lock(&s->lock);
+		s->stopping = true;
+		wake_locked(s);
+		pthread_mutex_unlock(&s->lock);
+	}
+	pthread_mutex_unlock(&srv->lock);
+	MHD_stop_daemon(srv->mhd);
+	free(srv->cert_pem);
+	free(srv->key_pem);
+	pthread_mutex_destroy(&srv->lock);
+	free(srv);
+}
