@@ -1,0 +1,46 @@
+/*
+ * Accessors for API objects held as json-c objects (upstream's
+ * unstructured helpers and meta.Accessor). Every getter returns borrowed
+ * pointers into the object (valid while it is alive and unchanged); every
+ * setter copies what it is given.
+ */
+#ifndef CK_APIMACHINERY_OBJECT_H
+#define CK_APIMACHINERY_OBJECT_H
+
+#include <json-c/json.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+/*
+ * The value at a dotted path ("metadata.name", "spec.nodeName"), or NULL
+ * when any step is missing or not an object. Borrowed.
+ */
+json_object *ck_obj_path(json_object *obj, const char *dotted);
+/* The string at a dotted path, or NULL when missing or not a string. */
+const char *ck_obj_path_str(json_object *obj, const char *dotted);
+
+/* metadata.<field> as a string, or NULL. */
+const char *ck_obj_name(json_object *obj);
+const char *ck_obj_namespace(json_object *obj);
+const char *ck_obj_uid(json_object *obj);
+const char *ck_obj_resource_version(json_object *obj);
+/* metadata.labels / annotations objects, or NULL. */
+json_object *ck_obj_labels(json_object *obj);
+json_object *ck_obj_annotations(json_object *obj);
+
+/* metadata, created empty when missing (or replaced when not an object). */
+json_object *ck_obj_metadata(json_object *obj);
+/* Sets metadata.<field> to a string; NULL removes it. */
+void ck_obj_set_meta_str(json_object *obj, const char *field, const char *value);
+
+/*
+ * A field's value as text, as field selectors compare it: strings as they
+ * are, booleans "true"/"false", numbers in JSON form, missing or null "".
+ * Writes into out (size bytes) and returns out.
+ */
+const char *ck_obj_field_text(json_object *obj, const char *dotted, char *out, size_t size);
+
+/* Deep copy (owned); NULL for NULL. */
+json_object *ck_obj_copy(json_object *obj);
+
+#endif
