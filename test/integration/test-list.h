@@ -3,3 +3,5 @@
  * `Suite *ck_test_suite_x(void)` in test/integration/test_x.c. Integration
  * tests start real parts (etcd, the API server) through test/lib.
  */
+CK_TEST_SUITE(etcd3)
+CK_TEST_SUITE(storage)

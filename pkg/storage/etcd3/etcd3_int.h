@@ -1,0 +1,59 @@
+/*
+ * Internals of the etcd client shared by its source files (client.c, kv.c,
+ * lease.c, watch.c, compact.c). Not for use outside pkg/storage/etcd3.
+ */
+#ifndef CK_STORAGE_ETCD3_INT_H
+#define CK_STORAGE_ETCD3_INT_H
+
+#include <grpc/grpc.h>
+#include <protobuf-c/protobuf-c.h>
+#include <stdatomic.h>
+
+#include "storage/etcd3/etcd3.h"
+
+struct ck_etcd_endpoint {
+	char *url;    /* as configured, for messages */
+	char *target; /* the gRPC target */
+	grpc_channel *channel;
+};
+
+/* Immutable after ck_etcd_new() except `preferred`, which is atomic. */
+struct ck_etcd {
+	char *endpoints;
+	struct ck_etcd_endpoint *eps;
+	size_t n_eps;
+	atomic_size_t preferred;
+	int request_timeout_ms;
+};
+
+/* An absolute deadline `ms` from now on the monotonic clock. */
+gpr_timespec ck_etcd_deadline(int ms);
+
+/*
+ * Picks the endpoint for the next attempt: the preferred one, unless its
+ * channel is in TRANSIENT_FAILURE and another one is not. Returns its index.
+ */
+size_t ck_etcd_pick_endpoint(struct ck_etcd *c);
+/* The endpoint at index failed: make the next one preferred (if it still was). */
+void ck_etcd_endpoint_down(struct ck_etcd *c, size_t index);
+
+/*
+ * One unary call with the client's policy: packs req, sends it to the picked
+ * endpoint, retries as etcd3.h says (idempotent: a read) until the deadline
+ * timeout_ms from now, and unpacks the answer with resp_desc. The caller
+ * owns *ret. endpoint >= 0 pins the call to that endpoint (no failover).
+ */
+int ck_etcd_unary(struct ck_etcd *c, const char *method, const ProtobufCMessage *req,
+		  const ProtobufCMessageDescriptor *resp_desc, bool idempotent, int timeout_ms,
+		  long endpoint, ProtobufCMessage **ret, struct ck_etcd_err *err);
+
+/* Fills err (when non-NULL) with code and a formatted message; returns code. */
+int ck_etcd_seterr(struct ck_etcd_err *err, int code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Packs a message into a new slice (the caller unrefs it). */
+grpc_slice ck_etcd_pack(const ProtobufCMessage *msg);
+/* Reads a whole byte buffer and unpacks it; NULL when it does not parse. */
+ProtobufCMessage *ck_etcd_unpack(const ProtobufCMessageDescriptor *desc, grpc_byte_buffer *bb);
+
+#endif
