@@ -55,7 +55,7 @@ OBJ := $(OUT)/obj
 GEN := _output/gen
 
 CC ?= cc
-PKG_MODULES := libmicrohttpd json-c yaml-0.1 libprotobuf-c openssl libcurl
+PKG_MODULES := libmicrohttpd gnutls json-c yaml-0.1 libprotobuf-c openssl libcurl
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKG_MODULES) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKG_MODULES) 2>/dev/null)
 # pkg-config grpc expands to a long absl list; the shared libraries suffice.
@@ -71,7 +71,7 @@ endif
 OPT ?= -O2
 CFLAGS_BASE := -std=c11 -D_GNU_SOURCE -Wall -Wextra $(WERRFLAG) -g $(OPT) \
 	-fno-strict-aliasing -pthread
-CPPFLAGS_ALL := -Ipkg -I$(GEN) -I$(GEN)/proto $(PKG_CFLAGS)
+CPPFLAGS_ALL := -Ipkg -I$(GEN) -I$(GEN)/proto -I$(GEN)/api $(PKG_CFLAGS)
 ALL_CFLAGS := $(CFLAGS_BASE) $(SANFLAGS) $(CPPFLAGS_ALL) $(CFLAGS)
 LDLIBS_ALL := $(PKG_LIBS) $(GRPC_LIBS) -lpthread -lm $(LDLIBS)
 ALL_LDFLAGS := $(SANFLAGS) -pthread $(LDFLAGS)
@@ -80,10 +80,18 @@ ALL_LDFLAGS := $(SANFLAGS) -pthread $(LDFLAGS)
 PROTOS := $(shell find proto -name '*.proto' 2>/dev/null | sort)
 PROTO_C := $(patsubst proto/%.proto,$(GEN)/proto/%.pb-c.c,$(PROTOS))
 PROTO_H := $(PROTO_C:.c=.h)
+# The built-in kinds (api/, see api/README.md), generated into $(GEN)/api,
+# and the table of every message descriptor they define.
+API_PROTOS := $(shell find api -name '*.proto' 2>/dev/null | sort)
+API_PROTO_C := $(patsubst api/%.proto,$(GEN)/api/%.pb-c.c,$(API_PROTOS))
+API_PROTO_H := $(API_PROTO_C:.c=.h)
+API_DESC_C := $(GEN)/api/descriptors.c
+GEN_C := $(PROTO_C) $(API_PROTO_C) $(API_DESC_C)
+GEN_H := $(PROTO_H) $(API_PROTO_H)
 
 LIB_SRCS := $(shell find pkg -name '*.c' | sort)
 LIB_OBJS := $(patsubst %.c,$(OBJ)/%.o,$(LIB_SRCS)) \
-	$(patsubst $(GEN)/%.c,$(OBJ)/gen/%.o,$(PROTO_C))
+	$(patsubst $(GEN)/%.c,$(OBJ)/gen/%.o,$(GEN_C))
 LIB := $(OUT)/lib/libckube.a
 
 CMDS := $(notdir $(patsubst %/,%,$(dir $(wildcard cmd/*/main.c))))
@@ -115,12 +123,29 @@ $(GEN)/proto/%.pb-c.c $(GEN)/proto/%.pb-c.h: proto/%.proto
 	$(call say,PROTO,$<)
 	$(Q)protoc-c --proto_path=proto --c_out=$(GEN)/proto $<
 
-$(OBJ)/gen/%.o: $(GEN)/%.c | $(PROTO_H)
+# api/ protos import each other by their path under api/. protoc-c writes
+# into a temporary directory first: parallel builds share $(GEN).
+$(GEN)/api/%.pb-c.c $(GEN)/api/%.pb-c.h: api/%.proto
+	@mkdir -p $(GEN)/api
+	$(call say,PROTO,$<)
+	$(Q)tmp=$$(mktemp -d $(GEN)/api/.tmp.XXXXXX) && \
+	{ protoc-c --proto_path=api --c_out=$$tmp $< && \
+	  mkdir -p $(dir $(GEN)/api/$*) && \
+	  mv -f $$tmp/$*.pb-c.h $(GEN)/api/$*.pb-c.h && \
+	  mv -f $$tmp/$*.pb-c.c $(GEN)/api/$*.pb-c.c; }; \
+	r=$$?; rm -rf $$tmp; exit $$r
+
+$(API_DESC_C): $(API_PROTO_H) hack/gen-api-descriptors.sh
+	@mkdir -p $(@D)
+	$(call say,GEN,$@)
+	$(Q)hack/gen-api-descriptors.sh $@ $(GEN)/api $(API_PROTO_H)
+
+$(OBJ)/gen/%.o: $(GEN)/%.c | $(GEN_H)
 	@mkdir -p $(@D)
 	$(call say,CC,$<)
 	$(Q)$(CC) $(CFLAGS_BASE) $(SANFLAGS) $(CPPFLAGS_ALL) -Wno-unused-parameter -MMD -MP -c -o $@ $<
 
-$(OBJ)/%.o: %.c | $(PROTO_H)
+$(OBJ)/%.o: %.c | $(GEN_H)
 	@mkdir -p $(@D)
 	$(call say,CC,$<)
 	$(Q)$(CC) $(ALL_CFLAGS) $(if $(filter test/%,$<),$(CHECK_CFLAGS)) -MMD -MP -c -o $@ $<
@@ -183,13 +208,13 @@ FUZZ_BINS := $(patsubst test/fuzz/%.c,$(FUZZ_OUT)/bin/%,$(FUZZ_SRCS))
 FUZZ_FLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer-no-link,address,undefined \
 	-fno-sanitize-recover=all $(CPPFLAGS_ALL)
 FUZZ_LIB_OBJS := $(patsubst %.c,$(FUZZ_OUT)/obj/%.o,$(LIB_SRCS)) \
-	$(patsubst $(GEN)/%.c,$(FUZZ_OUT)/obj/gen/%.o,$(PROTO_C))
+	$(patsubst $(GEN)/%.c,$(FUZZ_OUT)/obj/gen/%.o,$(GEN_C))
 
-$(FUZZ_OUT)/obj/gen/%.o: $(GEN)/%.c | $(PROTO_H)
+$(FUZZ_OUT)/obj/gen/%.o: $(GEN)/%.c | $(GEN_H)
 	@mkdir -p $(@D)
 	$(call say,CC,$<)
 	$(Q)clang $(FUZZ_FLAGS) -MMD -MP -c -o $@ $<
-$(FUZZ_OUT)/obj/%.o: %.c | $(PROTO_H)
+$(FUZZ_OUT)/obj/%.o: %.c | $(GEN_H)
 	@mkdir -p $(@D)
 	$(call say,CC,$<)
 	$(Q)clang $(FUZZ_FLAGS) -MMD -MP -c -o $@ $<
@@ -205,7 +230,7 @@ fuzz: $(FUZZ_BINS)
 $(OUT)/bench/%: $(OBJ)/bench/%.o $(TESTLIB_OBJS) $(LIB)
 	@mkdir -p $(@D)
 	$(call say,LD,$@)
-	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(TESTLIB_OBJS) $(LIB) $(LDLIBS_ALL)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(TESTLIB_OBJS) $(LIB) $(CHECK_LIBS) $(LDLIBS_ALL)
 
 bench: $(BENCH_BINS) $(CMD_BINS)
 	hack/run-bench.sh $(BENCH_BINS)

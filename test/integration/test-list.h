@@ -5,3 +5,4 @@
  */
 CK_TEST_SUITE(etcd3)
 CK_TEST_SUITE(storage)
+CK_TEST_SUITE(cacher)

@@ -1,0 +1,166 @@
+/*
+ * A read-only JSON printer for json-c objects, matching json-c 0.16's
+ * compact output (see json_write.h). Recursion follows the object's depth,
+ * which the parser bounds (CK_MAX_JSON_DEPTH).
+ */
+#include "util/json_write.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+static int write_string(struct ck_buf *b, const char *s, size_t len)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t start = 0;
+	int r = ck_buf_addc(b, '"');
+
+	for (size_t i = 0; i < len && r == 0; i++) {
+		unsigned char c = (unsigned char)s[i];
+		const char *esc = NULL;
+		char u[7];
+
+		switch (c) {
+		case '\b':
+			esc = "\\b";
+			break;
+		case '\n':
+			esc = "\\n";
+			break;
+		case '\r':
+			esc = "\\r";
+			break;
+		case '\t':
+			esc = "\\t";
+			break;
+		case '\f':
+			esc = "\\f";
+			break;
+		case '"':
+			esc = "\\\"";
+			break;
+		case '\\':
+			esc = "\\\\";
+			break;
+		default:
+			if (c < ' ') {
+				u[0] = '\\';
+				u[1] = 'u';
+				u[2] = '0';
+				u[3] = '0';
+				u[4] = hex[c >> 4];
+				u[5] = hex[c & 0xf];
+				u[6] = '\0';
+				esc = u;
+			}
+		}
+		if (!esc)
+			continue;
+		if (i > start)
+			r = ck_buf_add(b, s + start, i - start);
+		if (r == 0)
+			r = ck_buf_adds(b, esc);
+		start = i + 1;
+	}
+	if (r == 0 && len > start)
+		r = ck_buf_add(b, s + start, len - start);
+	return r == 0 ? ck_buf_addc(b, '"') : r;
+}
+
+static int write_double(struct ck_buf *b, json_object *obj)
+{
+	const char *text = json_object_get_userdata(obj);
+	double d = json_object_get_double(obj);
+	char buf[128];
+	int n;
+
+	if (text) /* parsed: json-c prints the text it read */
+		return ck_buf_adds(b, text);
+	if (isnan(d))
+		return ck_buf_adds(b, "NaN");
+	if (isinf(d))
+		return ck_buf_adds(b, d > 0 ? "Infinity" : "-Infinity");
+	n = snprintf(buf, sizeof(buf), "%.17g", d);
+	if (n < 0 || (size_t)n >= sizeof(buf))
+		return -E2BIG;
+	char *comma = strchr(buf, ',');
+	if (comma)
+		*comma = '.';
+	bool numeric = (buf[0] >= '0' && buf[0] <= '9') ||
+		       (n > 1 && buf[0] == '-' && buf[1] >= '0' && buf[1] <= '9');
+	if (numeric && !strchr(buf, '.') && !strchr(buf, 'e') && (size_t)n + 2 < sizeof(buf)) {
+		buf[n++] = '.';
+		buf[n++] = '0';
+		buf[n] = '\0';
+	}
+	return ck_buf_add(b, buf, (size_t)n);
+}
+
+static int write_value(struct ck_buf *b, json_object *obj)
+{
+	char buf[32];
+	int r = 0;
+
+	switch (json_object_get_type(obj)) {
+	case json_type_null:
+		return ck_buf_adds(b, "null");
+	case json_type_boolean:
+		return ck_buf_adds(b, json_object_get_boolean(obj) ? "true" : "false");
+	case json_type_int: {
+		int64_t v = json_object_get_int64(obj);
+		/* json-c holds values above INT64_MAX as uint64 and clamps them here */
+		if (v == INT64_MAX)
+			snprintf(buf, sizeof(buf), "%" PRIu64, json_object_get_uint64(obj));
+		else
+			snprintf(buf, sizeof(buf), "%" PRId64, v);
+		return ck_buf_adds(b, buf);
+	}
+	case json_type_double:
+		return write_double(b, obj);
+	case json_type_string:
+		return write_string(b, json_object_get_string(obj),
+				    (size_t)json_object_get_string_len(obj));
+	case json_type_array: {
+		size_t n = json_object_array_length(obj);
+		r = ck_buf_addc(b, '[');
+		for (size_t i = 0; i < n && r == 0; i++) {
+			if (i > 0)
+				r = ck_buf_addc(b, ',');
+			if (r == 0)
+				r = write_value(b, json_object_array_get_idx(obj, i));
+		}
+		return r == 0 ? ck_buf_addc(b, ']') : r;
+	}
+	case json_type_object: {
+		bool first = true;
+		r = ck_buf_addc(b, '{');
+		json_object_object_foreach (obj, key, val) {
+			if (r == 0 && !first)
+				r = ck_buf_addc(b, ',');
+			first = false;
+			if (r == 0)
+				r = write_string(b, key, strlen(key));
+			if (r == 0)
+				r = ck_buf_addc(b, ':');
+			if (r == 0)
+				r = write_value(b, val);
+			if (r < 0)
+				break;
+		}
+		return r == 0 ? ck_buf_addc(b, '}') : r;
+	}
+	}
+	return ck_buf_adds(b, "null");
+}
+
+int ck_json_write(struct ck_buf *b, json_object *obj)
+{
+	size_t len = b->len;
+	int r = write_value(b, obj);
+	if (r < 0)
+		ck_buf_truncate(b, len);
+	return r;
+}
