@@ -9,7 +9,7 @@ packages=(
 	# build
 	gcc make pkg-config clang clang-format libclang-rt-14-dev
 	# libraries
-	libmicrohttpd-dev libjson-c-dev libyaml-dev libprotobuf-c-dev
+	libmicrohttpd-dev libgnutls28-dev libjson-c-dev libyaml-dev libprotobuf-c-dev
 	protobuf-c-compiler libgrpc-dev libssl-dev libcurl4-openssl-dev
 	check libsubunit-dev
 	# real parts started by tests and by `make cluster`

@@ -84,6 +84,11 @@ static int choose(const struct range *r, unsigned allowed, struct ck_media_choic
 	if (strcasecmp(r->type, "application") == 0 && strcasecmp(r->subtype, "yaml") == 0 &&
 	    !r->as[0])
 		return (allowed & CK_MEDIA_BIT(CK_MEDIA_YAML)) ? (c->media = CK_MEDIA_YAML, 0) : -1;
+	if (strcasecmp(r->type, "application") == 0 &&
+	    strcasecmp(r->subtype, "vnd.kubernetes.protobuf") == 0 && !r->as[0])
+		return (allowed & CK_MEDIA_BIT(CK_MEDIA_PROTOBUF))
+			   ? (c->media = CK_MEDIA_PROTOBUF, 0)
+			   : -1;
 	if (!is_json(r))
 		return -1;
 	if (!r->as[0])
@@ -158,6 +163,8 @@ const char *ck_media_content_type(const struct ck_media_choice *c)
 		return "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList";
 	case CK_MEDIA_DISCOVERY_V2BETA1:
 		return "application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList";
+	case CK_MEDIA_PROTOBUF:
+		return "application/vnd.kubernetes.protobuf";
 	case CK_MEDIA_JSON:
 		break;
 	}

@@ -16,6 +16,7 @@ enum ck_media {
 	CK_MEDIA_TABLE,		    /* as=Table;g=meta.k8s.io;v=v1|v1beta1 */
 	CK_MEDIA_DISCOVERY_V2,	    /* as=APIGroupDiscoveryList;g=apidiscovery.k8s.io;v=v2 */
 	CK_MEDIA_DISCOVERY_V2BETA1, /* … v=v2beta1 */
+	CK_MEDIA_PROTOBUF,	    /* application/vnd.kubernetes.protobuf */
 };
 
 /* What a caller can serve, as a bit set of (1 << enum ck_media). */

@@ -18,6 +18,13 @@
 #include <stdint.h>
 
 struct ck_field_errors;
+struct ck_user_info;
+struct ck_authn;
+struct ck_authorizer;
+struct ck_registry_env;
+struct ck_storage;
+struct ck_resource;
+struct ck_subresource;
 
 /* Verbs, as upstream names them in discovery and RBAC. */
 enum ck_verb {
@@ -61,12 +68,62 @@ enum ck_subresource_kind {
 	CK_SUB_CUSTOM,	 /* served by the resource's own handler */
 };
 
+/*
+ * A request to a CK_SUB_CUSTOM subresource as its handler sees it
+ * (pods/binding, pods/eviction, serviceaccounts/token). Everything is
+ * borrowed for the duration of the call.
+ */
+struct ck_subresource_request {
+	const struct ck_resource *res;
+	const struct ck_subresource *sub;
+	const char *verb;      /* "create", "get", ... */
+	const char *namespace; /* "" at cluster scope */
+	const char *name;      /* the parent object's name */
+	json_object *body;     /* the decoded body (JSON or YAML); NULL when none */
+	bool dry_run;
+	const struct ck_user_info *user;   /* who asks (authenticated, maybe impersonated) */
+	const struct ck_registry_env *env; /* the server's environment */
+	struct ck_storage *storage;
+	void *state; /* the resource's start() state, or NULL */
+	/*
+	 * Deletes an object of res as DELETE does (preconditions, graceful
+	 * deletion, finalizers, after_delete), with DeleteOptions (borrowed,
+	 * may be NULL). 0, or a negative errno and *ret_status (owned).
+	 */
+	int (*delete_object)(const struct ck_subresource_request *req, const char *name,
+			     json_object *options, json_object **ret_status);
+	void *server; /* opaque: for the callbacks above */
+};
+
 struct ck_subresource {
 	const char *name; /* "status" */
 	enum ck_subresource_kind kind;
 	unsigned verbs;
 	/* responseKind in discovery when not the parent's kind */
 	const char *group, *version, *kind_name;
+	/*
+	 * CK_SUB_CUSTOM: serves the request. Returns the HTTP code (200, 201)
+	 * with *ret_obj (owned) to answer with, or a negative errno with
+	 * *ret_status (owned). kind and apiVersion of the body are the
+	 * handler's to check.
+	 */
+	int (*handle)(const struct ck_subresource_request *req, json_object **ret_obj,
+		      json_object **ret_status);
+};
+
+/*
+ * What the server gives resources with state of their own (allocators,
+ * bootstrap objects). Borrowed for the server's lifetime.
+ */
+struct ck_registry_env {
+	struct ck_storage *storage;
+	const char *service_cluster_ip_range; /* --service-cluster-ip-range */
+	const char *service_node_port_range;  /* --service-node-port-range */
+	const char *advertise_address;	      /* this server's address for clients */
+	int secure_port;		      /* the port served (0 before post_start) */
+	const char *etcd_servers;	      /* --etcd-servers, for componentstatuses */
+	const struct ck_authn *authn;	      /* token signing and review (auth/authn.h) */
+	const struct ck_authorizer *authz;    /* access and rules reviews (auth/authz.h) */
 };
 
 struct ck_resource {
@@ -88,14 +145,27 @@ struct ck_resource {
 	 * missing field reads as "". NULL-terminated, or NULL.
 	 */
 	const char *const *field_selectors;
+	/*
+	 * The text a field selector compares for one of field_selectors when
+	 * it is not simply the value at the path (a bool that reads "false"
+	 * when absent): writes into out (size bytes) and returns out, or
+	 * returns NULL for the default (ck_obj_field_text). Optional.
+	 */
+	const char *(*field_text)(json_object *obj, const char *field, char *out, size_t size);
 	/* How metadata.name is validated (upstream's ValidateNameFunc). */
 	enum {
 		CK_NAME_DNS_SUBDOMAIN, /* the default */
 		CK_NAME_DNS_LABEL,     /* namespaces, services */
 		CK_NAME_PATH_SEGMENT,  /* anything that fits in a URL path segment */
+		CK_NAME_DNS1035_LABEL, /* services */
 	} name_rule;
 	/* True when the resource has a status the main resource ignores. */
 	bool has_status;
+	/* metadata.generation starts at 1 and grows when anything but
+	 * metadata and status changes. */
+	bool tracks_generation;
+	/* DELETE answers with the deleted object; else with a Success Status. */
+	bool return_deleted_object;
 	/* Storage resource name when it shares storage with another
 	 * (events.k8s.io events live with core events); NULL = resource. */
 	const char *storage_resource;
@@ -123,6 +193,84 @@ struct ck_resource {
 	void (*prepare_update)(json_object *obj, json_object *old);
 	void (*validate)(json_object *obj, struct ck_field_errors *errs);
 	void (*validate_update)(json_object *obj, json_object *old, struct ck_field_errors *errs);
+	/*
+	 * What decoding into the typed object would reject (a bad base64
+	 * value, a wrong type): returns 0, or -EINVAL with a message (owned)
+	 * the server answers 400 with, as "<Kind> in version \"v1\" cannot be
+	 * handled as a <Kind>: <message>".
+	 */
+	int (*check_decode)(json_object *obj, char **ret_msg);
+	/*
+	 * A resource without storage (SelfSubjectAccessReview, TokenReview, …):
+	 * it has no watch cache, and its requests (create only) are served by
+	 * this hook as a CK_SUB_CUSTOM subresource's handle is (req->sub NULL,
+	 * req->name "", req->storage and req->state as for the others).
+	 */
+	int (*custom)(const struct ck_subresource_request *req, json_object **ret_obj,
+		      json_object **ret_status);
+	/*
+	 * A read-only resource computed on demand (componentstatuses): its
+	 * objects now, as a new JSON array the caller owns (NULL on failure).
+	 * get and list (with selectors and Tables) serve these, not storage.
+	 */
+	json_object *(*virtual_list)(void *state);
+	/*
+	 * What the requesting user may write beyond the request's own
+	 * authorization (RBAC's escalation prevention): called on create (old
+	 * NULL) and update of the main resource after validation, with req
+	 * describing the request (user, env, namespace, name). 0, or a negative
+	 * errno with *ret_status (owned) to answer with.
+	 */
+	int (*check_write)(const struct ck_subresource_request *req, json_object *obj,
+			   json_object *old, json_object **ret_status);
+	/*
+	 * Finalizers beyond metadata.finalizers (namespaces' spec.finalizers):
+	 * pending_finalizers says whether any remain; prepare_delete marks an
+	 * object whose deletion waits on them (namespaces turn Terminating).
+	 */
+	bool (*pending_finalizers)(json_object *obj);
+	void (*prepare_delete)(json_object *obj);
+	/*
+	 * Graceful deletion (upstream's CheckGracefulDelete): the grace period
+	 * in seconds for deleting obj, given DeleteOptions.gracePeriodSeconds
+	 * (requested, NULL when not given; never negative). A result > 0 keeps
+	 * the object with deletionTimestamp = now + period and
+	 * deletionGracePeriodSeconds until a later delete with 0 (pods wait
+	 * for their kubelet); 0 deletes at once. NULL: never graceful.
+	 */
+	int64_t (*grace_period)(json_object *obj, const int64_t *requested);
+	/*
+	 * Status subresource updates: prepare_status_update carries over what
+	 * a status update may not change (beyond spec and metadata, which the
+	 * server keeps); validate_status_update replaces validate and
+	 * validate_update there. Optional.
+	 */
+	void (*prepare_status_update)(json_object *obj, json_object *old);
+	void (*validate_status_update)(json_object *obj, json_object *old,
+				       struct ck_field_errors *errs);
+	/*
+	 * Per-server state and side effects beyond the object (service IP and
+	 * port allocators), all optional:
+	 *  start: once at server start, before serving; *ret_state goes to
+	 *    the hooks below. 0, or a negative errno (the server fails).
+	 *  post_start: once the server listens (env->secure_port set): the
+	 *    resource's bootstrap objects (the `kubernetes` Service).
+	 *  stop: frees the state (NULL-safe).
+	 *  begin_write: on create (old NULL) and update of the main resource,
+	 *    after defaulting and before validation; may fill obj (allocated
+	 *    fields). 0 with *ret_txn (may be NULL), or a negative errno with
+	 *    *ret_status (owned) to answer with.
+	 *  finish_write: called once after each successful begin_write:
+	 *    committed is true when the object was stored, false to revert.
+	 *  after_delete: after an object (borrowed) left storage.
+	 */
+	int (*start)(const struct ck_registry_env *env, void **ret_state);
+	int (*post_start)(void *state, const struct ck_registry_env *env);
+	void (*stop)(void *state);
+	int (*begin_write)(void *state, json_object *obj, json_object *old, bool dry_run,
+			   void **ret_txn, json_object **ret_status);
+	void (*finish_write)(void *state, void *txn, bool committed);
+	void (*after_delete)(void *state, json_object *obj);
 };
 
 /* The table, NULL-terminated: every resource served, in discovery order. */

@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <gnutls/gnutls.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <pthread.h>
@@ -23,6 +24,7 @@ struct ck_http_server {
 	struct ck_http_server_config cfg;
 	char *cert_pem;
 	char *key_pem;
+	char *client_ca_pem;
 	int port;
 	pthread_mutex_t lock;		/* guards streams and stopping */
 	struct ck_http_stream *streams; /* live streams, for stop */
@@ -46,6 +48,9 @@ struct ck_http_request {
 	struct header *headers;
 	size_t nheaders;
 	char remote[INET6_ADDRSTRLEN];
+	int peer_status; /* 1: not checked yet; else ck_http_request_peer_cert's */
+	const unsigned char *peer_der;
+	size_t peer_len;
 };
 
 struct ck_http_stream {
@@ -140,6 +145,14 @@ void ck_http_request_query_foreach(const struct ck_http_request *req,
 	MHD_get_connection_values(req->conn, MHD_GET_ARGUMENT_KIND, query_cb, &it);
 }
 
+void ck_http_request_header_foreach(const struct ck_http_request *req,
+				    bool (*fn)(void *data, const char *name, const char *value),
+				    void *data)
+{
+	struct query_iter it = { fn, data };
+	MHD_get_connection_values(req->conn, MHD_HEADER_KIND, query_cb, &it);
+}
+
 const struct ck_buf *ck_http_request_body(const struct ck_http_request *req)
 {
 	return &req->body;
@@ -148,6 +161,35 @@ const struct ck_buf *ck_http_request_body(const struct ck_http_request *req)
 const char *ck_http_request_remote_addr(const struct ck_http_request *req)
 {
 	return req->remote;
+}
+
+int ck_http_request_peer_cert(struct ck_http_request *req, const unsigned char **ret_der,
+			      size_t *ret_len)
+{
+	if (req->peer_status == 1) {
+		req->peer_status = -ENOENT;
+		const union MHD_ConnectionInfo *ci =
+		    req->srv->client_ca_pem
+			? MHD_get_connection_info(req->conn, MHD_CONNECTION_INFO_GNUTLS_SESSION)
+			: NULL;
+		gnutls_session_t session = ci ? (gnutls_session_t)ci->tls_session : NULL;
+		unsigned int n = 0, status = 0;
+		const gnutls_datum_t *certs =
+		    session ? gnutls_certificate_get_peers(session, &n) : NULL;
+		if (certs && n > 0) {
+			req->peer_der = certs[0].data;
+			req->peer_len = certs[0].size;
+			req->peer_status =
+			    gnutls_certificate_verify_peers2(session, &status) == 0 && status == 0
+				? 0
+				: -EACCES;
+		}
+	}
+	if (req->peer_der) {
+		*ret_der = req->peer_der;
+		*ret_len = req->peer_len;
+	}
+	return req->peer_status;
 }
 
 static void set_remote(struct ck_http_request *req)
@@ -349,13 +391,12 @@ static void stream_done(void *cls)
 	pthread_mutex_unlock(&srv->lock);
 
 	pthread_mutex_lock(&s->lock);
-	bool notify = !s->closed; /* the producer wants to know unless it ended */
 	s->gone = true;
-	void (*fn)(void *) = s->on_gone;
-	void *data = s->on_gone_data;
+	/* Under the lock, so that ck_http_stream_on_gone(s, NULL, NULL) waits
+	 * for a callback in progress; the producer wants to know unless it ended. */
+	if (!s->closed && s->on_gone)
+		s->on_gone(s->on_gone_data);
 	pthread_mutex_unlock(&s->lock);
-	if (notify && fn)
-		fn(data);
 	ck_http_stream_unref(s);
 }
 
@@ -416,6 +457,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		req->conn = conn;
 		req->method = method;
 		req->path = url;
+		req->peer_status = 1;
 		ck_buf_init(&req->body, srv->cfg.max_body + 1);
 		set_remote(req);
 		*con_cls = req;
@@ -514,6 +556,9 @@ int ck_http_server_start(const struct ck_http_server_config *cfg, struct ck_http
 		    (r = read_file(cfg->tls_key_file, &srv->key_pem)) < 0)
 			goto fail;
 		flags |= MHD_USE_TLS;
+		if (cfg->tls_client_ca_file &&
+		    (r = read_file(cfg->tls_client_ca_file, &srv->client_ca_pem)) < 0)
+			goto fail;
 	}
 
 	struct MHD_OptionItem opts[] = {
@@ -527,6 +572,11 @@ int ck_http_server_start(const struct ck_http_server_config *cfg, struct ck_http
 		/* Without TLS the list ends here. */
 		{ srv->cert_pem ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, 0, srv->cert_pem },
 		{ MHD_OPTION_HTTPS_MEM_KEY, 0, srv->key_pem },
+		{ MHD_OPTION_HTTPS_PRIORITIES, 0,
+		  (void *)"NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2" },
+		/* A client CA makes MHD ask for client certificates. */
+		{ srv->client_ca_pem ? MHD_OPTION_HTTPS_MEM_TRUST : MHD_OPTION_END, 0,
+		  srv->client_ca_pem },
 		{ MHD_OPTION_END, 0, NULL },
 	};
 	srv->mhd = MHD_start_daemon(flags, 0, NULL, NULL, on_request, srv, MHD_OPTION_ARRAY, opts,
@@ -542,6 +592,7 @@ int ck_http_server_start(const struct ck_http_server_config *cfg, struct ck_http
 fail:
 	free(srv->cert_pem);
 	free(srv->key_pem);
+	free(srv->client_ca_pem);
 	pthread_mutex_destroy(&srv->lock);
 	free(srv);
 	return r;
@@ -569,6 +620,7 @@ void ck_http_server_stop(struct ck_http_server *srv)
 	MHD_stop_daemon(srv->mhd);
 	free(srv->cert_pem);
 	free(srv->key_pem);
+	free(srv->client_ca_pem);
 	pthread_mutex_destroy(&srv->lock);
 	free(srv);
 }

@@ -40,6 +40,12 @@ struct ck_http_server_config {
 	/* PEM files; both NULL = plain HTTP. */
 	const char *tls_cert_file;
 	const char *tls_key_file;
+	/*
+	 * PEM file of the CAs client certificates are verified against; set,
+	 * the server asks for (does not require) a client certificate. TLS is
+	 * 1.2 or 1.3 only.
+	 */
+	const char *tls_client_ca_file;
 	unsigned threads;	 /* worker threads; 0 = 4 per core */
 	size_t max_body;	 /* 0 = CK_MAX_REQUEST_BODY */
 	unsigned idle_timeout_s; /* idle keep-alive connections; 0 = 120 */
@@ -65,6 +71,11 @@ const char *ck_http_request_method(const struct ck_http_request *req);
 const char *ck_http_request_path(const struct ck_http_request *req);
 /* A header (case-insensitive name), or NULL. */
 const char *ck_http_request_header(const struct ck_http_request *req, const char *name);
+/* Calls fn for each request header in order (repeated names included);
+ * stops when fn returns false. */
+void ck_http_request_header_foreach(const struct ck_http_request *req,
+				    bool (*fn)(void *data, const char *name, const char *value),
+				    void *data);
 /* The first value of a query parameter (decoded), or NULL when absent;
  * a parameter given without '=' has the value "". */
 const char *ck_http_request_query(const struct ck_http_request *req, const char *name);
@@ -75,6 +86,15 @@ void ck_http_request_query_foreach(const struct ck_http_request *req,
 const struct ck_buf *ck_http_request_body(const struct ck_http_request *req);
 /* The client's address as text ("127.0.0.1"), or "". */
 const char *ck_http_request_remote_addr(const struct ck_http_request *req);
+/*
+ * The client's TLS certificate (DER, borrowed for the request): 0 when it
+ * was presented and verifies against tls_client_ca_file (chain and
+ * validity times); -ENOENT when none was presented (or no client CA is
+ * set); -EACCES when one was presented but does not verify (*ret_der is
+ * still set). Verified once per request.
+ */
+int ck_http_request_peer_cert(struct ck_http_request *req, const unsigned char **ret_der,
+			      size_t *ret_len);
 
 /* ---- answering ---- */
 /* Adds a response header (before the respond call). */
@@ -105,8 +125,10 @@ void ck_http_stream_close(struct ck_http_stream *s);
 bool ck_http_stream_gone(struct ck_http_stream *s);
 /*
  * Sets a function called once, from a server thread, when the client goes
- * away or the server stops (not when the producer closes). It must not
- * block; it runs without the stream's lock held.
+ * away or the server stops (not when the producer closes). It runs with the
+ * stream's lock held: it must not block nor call the stream's functions.
+ * Setting NULL waits for a call in progress, so that the data it was given
+ * can be freed after.
  */
 void ck_http_stream_on_gone(struct ck_http_stream *s, void (*fn)(void *data), void *data);
 void ck_http_stream_ref(struct ck_http_stream *s);

@@ -5,4 +5,8 @@
  */
 CK_TEST_SUITE(etcd3)
 CK_TEST_SUITE(storage)
+CK_TEST_SUITE(apiserver)
+CK_TEST_SUITE(watch)
+CK_TEST_SUITE(clients)
 CK_TEST_SUITE(cacher)
+CK_TEST_SUITE(kubectl_protobuf)

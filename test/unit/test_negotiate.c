@@ -40,6 +40,17 @@ START_TEST(test_negotiate_kubectl_headers)
 	ck_assert_int_eq(
 	    ck_negotiate("application/vnd.kubernetes.protobuf,application/json", ALL, &c), 0);
 	ck_assert_int_eq(c.media, CK_MEDIA_JSON);
+	/* … and protobuf where it is served (kubectl create, auth can-i). */
+	ck_assert_int_eq(ck_negotiate("application/vnd.kubernetes.protobuf,application/json",
+				      ALL | CK_MEDIA_BIT(CK_MEDIA_PROTOBUF), &c),
+			 0);
+	ck_assert_int_eq(c.media, CK_MEDIA_PROTOBUF);
+	ck_assert_str_eq(ck_media_content_type(&c), "application/vnd.kubernetes.protobuf");
+	ck_assert_int_eq(ck_negotiate("application/vnd.kubernetes.protobuf;as=Table;v=v1;g=meta."
+				      "k8s.io,application/json",
+				      ALL | CK_MEDIA_BIT(CK_MEDIA_PROTOBUF), &c),
+			 0);
+	ck_assert_int_eq(c.media, CK_MEDIA_JSON);
 }
 END_TEST
 

@@ -1,4 +1,7 @@
 /* core/v1 configmaps. */
+#include "apimachinery/field_errors.h"
+#include "apimachinery/object.h"
+#include "registry/core/data.h"
 #include "registry/printers.h"
 #include "registry/registry.h"
 
@@ -18,6 +21,36 @@ static const struct ck_printer_column columns[] = {
 	{ 0 },
 };
 
+/* Upstream's ValidateConfigMap. */
+static void validate(json_object *obj, struct ck_field_errors *errs)
+{
+	size_t total = 0;
+	ck_data_validate_keys(obj, "data", 0, &total, errs);
+	ck_data_validate_keys(obj, "binaryData", 1, &total, errs);
+	json_object *data = ck_obj_path(obj, "data"), *bin = ck_obj_path(obj, "binaryData");
+	if (data && bin && json_object_is_type(bin, json_type_object)) {
+		json_object_object_foreach (bin, key, v) {
+			(void)v;
+			if (json_object_object_get_ex(data, key, NULL)) {
+				struct ck_buf path = CK_BUF_INIT;
+				ck_buf_adds(&path, "binaryData");
+				ck_field_path_key(&path, key);
+				ck_field_errors_add_invalid_str(errs, ck_buf_str(&path), key,
+								"duplicate of key present in data");
+				ck_buf_release(&path);
+			}
+		}
+	}
+	if (total > CK_DATA_SIZE_MAX)
+		ck_field_errors_add_too_long(errs, "", CK_DATA_SIZE_MAX);
+}
+
+static void validate_update(json_object *obj, json_object *old, struct ck_field_errors *errs)
+{
+	static const char *const fields[] = { "data", "binaryData", NULL };
+	ck_data_validate_immutable(obj, old, fields, errs);
+}
+
 static const char *const short_names[] = { "cm", NULL };
 
 const struct ck_resource ck_resource_configmaps = {
@@ -29,4 +62,6 @@ const struct ck_resource ck_resource_configmaps = {
 	.verbs = CK_VERBS_ALL,
 	.short_names = short_names,
 	.columns = columns,
+	.validate = validate,
+	.validate_update = validate_update,
 };

@@ -22,8 +22,8 @@ static const struct ck_printer_column columns[] = {
 };
 
 static const struct ck_subresource subresources[] = {
-	{ "status", CK_SUB_STATUS, CK_VERB_GET | CK_VERB_UPDATE | CK_VERB_PATCH, 0, 0, 0 },
-	{ "finalize", CK_SUB_FINALIZE, CK_VERB_UPDATE, 0, 0, 0 },
+	{ "status", CK_SUB_STATUS, CK_VERB_GET | CK_VERB_UPDATE | CK_VERB_PATCH, 0, 0, 0, NULL },
+	{ "finalize", CK_SUB_FINALIZE, CK_VERB_UPDATE, 0, 0, 0, NULL },
 	{ 0 },
 };
 
@@ -86,6 +86,18 @@ static void prepare_update(json_object *obj, json_object *old)
 	set_name_label(obj);
 }
 
+static bool pending_finalizers(json_object *obj)
+{
+	json_object *f = ck_obj_path(obj, "spec.finalizers");
+	return f && json_object_is_type(f, json_type_array) && json_object_array_length(f) > 0;
+}
+
+static void prepare_delete(json_object *obj)
+{
+	json_object *status = object_field(obj, "status");
+	json_object_object_add(status, "phase", json_object_new_string("Terminating"));
+}
+
 static const char *const short_names[] = { "ns", NULL };
 static const char *const field_selectors[] = { "status.phase", NULL };
 
@@ -104,4 +116,7 @@ const struct ck_resource ck_resource_namespaces = {
 	.has_status = true,
 	.prepare_create = prepare_create,
 	.prepare_update = prepare_update,
+	.pending_finalizers = pending_finalizers,
+	.prepare_delete = prepare_delete,
+	.return_deleted_object = true,
 };
