@@ -243,7 +243,7 @@ START_TEST(test_errors)
 	    str(json_object_array_get_idx(ck_obj_path(e, "details.causes"), 0), "field"),
 	    "metadata.name");
 	static const char want[] =
-		"ConfigMap \"Bad_Name\" is invalid: metadata.name: Invalid value: \"Bad_Name\": ";
+	    "ConfigMap \"Bad_Name\" is invalid: metadata.name: Invalid value: \"Bad_Name\": ";
 	ck_assert_msg(strncmp(str(e, "message"), want, sizeof(want) - 1) == 0, "%s",
 		      str(e, "message"));
 	json_object_put(e);
@@ -290,8 +290,8 @@ END_TEST
 START_TEST(test_list_paging_and_selectors)
 {
 	char body[256];
-	json_object_put(req("POST", "/api/v1/namespaces", "{\"metadata\":{\"name\":\"paging\"}}",
-			    201));
+	json_object_put(
+	    req("POST", "/api/v1/namespaces", "{\"metadata\":{\"name\":\"paging\"}}", 201));
 	for (int i = 0; i < 25; i++) {
 		snprintf(body, sizeof(body),
 			 "{\"metadata\":{\"name\":\"cm-%02d\",\"labels\":{\"even\":\"%s\"}}}", i,
@@ -335,7 +335,10 @@ START_TEST(test_list_paging_and_selectors)
 	    req("GET", "/api/v1/namespaces/paging/configmaps?labelSelector=even%3Dyes", NULL, 200);
 	ck_assert_uint_eq(json_object_array_length(ck_obj_path(l, "items")), 13);
 	json_object_put(l);
-	l = req("GET", "/api/v1/configmaps?fieldSelector=metadata.name%3Dcm-07,metadata.namespace%3Dpaging", NULL, 200);
+	l = req(
+	    "GET",
+	    "/api/v1/configmaps?fieldSelector=metadata.name%3Dcm-07,metadata.namespace%3Dpaging",
+	    NULL, 200);
 	ck_assert_uint_eq(json_object_array_length(ck_obj_path(l, "items")), 1);
 	json_object_put(l);
 	/* From the watch cache. */
