@@ -1,0 +1,812 @@
+/*
+ * The core/v1 kinds against a real etcd and real kube-apiserver processes:
+ * pods (defaults, validation errors, spec immutability, status
+ * separation, binding, graceful deletion, eviction, field selectors),
+ * services (ClusterIP and NodePort allocation, release, no duplicates
+ * across 200 concurrent creates on two API servers and a restart, the
+ * `kubernetes` Service), nodes and their status, the other kinds' create
+ * and validation, and `kubectl get` with upstream's columns.
+ */
+#include <check.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "../lib/apiserver.h"
+#include "../lib/etcd.h"
+#include "../lib/http.h"
+#include "../lib/runner.h"
+#include "apimachinery/object.h"
+#include "util/buf.h"
+#include "util/common.h"
+
+static struct ck_test_etcd *etcd;
+static struct ck_test_apiserver *api, *api2;
+static char base[128], base2[128];
+
+static const char *const flags[] = { "--service-cluster-ip-range=10.0.0.0/24",
+				     "--service-node-port-range=30000-30299", NULL };
+
+static void start_api(struct ck_test_apiserver **ret, char *url)
+{
+	struct ck_test_apiserver_options o = { .etcd_endpoint = ck_test_etcd_endpoint(etcd),
+					       .extra_args = flags };
+	ck_assert_int_eq(ck_test_apiserver_start(&o, ret), 0);
+	snprintf(url, 128, "%s", ck_test_apiserver_url(*ret));
+}
+
+static void setup(void)
+{
+	ck_assert_int_eq(ck_test_etcd_start(NULL, &etcd), 0);
+	start_api(&api, base);
+	start_api(&api2, base2);
+}
+
+static void teardown(void)
+{
+	ck_test_apiserver_free(api);
+	ck_test_apiserver_free(api2);
+	ck_test_etcd_free(etcd);
+	api = api2 = NULL;
+	etcd = NULL;
+}
+
+static json_object *req_at(const char *url, const char *method, const char *path, const char *body,
+			   long want)
+{
+	long code;
+	json_object *out = ck_test_request(url, method, path, body, &code);
+	ck_assert_msg(code == want, "%s %s: got %ld, want %ld: %s", method, path, code, want,
+		      out ? json_object_to_json_string(out) : "(no JSON)");
+	return out;
+}
+
+static json_object *req(const char *method, const char *path, const char *body, long want)
+{
+	if (strcmp(method, "PATCH") != 0)
+		return req_at(base, method, path, body, want);
+	/* PATCH: a strategic merge patch, as kubectl sends */
+	char url[512];
+	snprintf(url, sizeof(url), "%s%s", base, path);
+	struct ck_test_response r;
+	ck_assert_int_eq(
+	    ck_test_http("PATCH", url, "application/strategic-merge-patch+json", body, NULL, &r),
+	    0);
+	json_object *out = ck_test_response_json(&r);
+	ck_assert_msg(r.code == want, "PATCH %s: got %ld, want %ld: %s", path, r.code, want,
+		      ck_buf_str(&r.body));
+	ck_test_response_release(&r);
+	return out;
+}
+
+static void req_drop(const char *method, const char *path, const char *body, long want)
+{
+	json_object_put(req(method, path, body, want));
+}
+
+static const char *str(json_object *o, const char *path)
+{
+	const char *s = ck_obj_path_str(o, path);
+	return s ? s : "";
+}
+
+static int64_t num(json_object *o, const char *path)
+{
+	json_object *v = ck_obj_path(o, path);
+	return v ? json_object_get_int64(v) : -1;
+}
+
+static void expect_message(json_object *st, const char *want)
+{
+	ck_assert_msg(strstr(str(st, "message"), want) != NULL, "message '%s' lacks '%s'",
+		      str(st, "message"), want);
+}
+
+#define PODS "/api/v1/namespaces/default/pods"
+#define SVCS "/api/v1/namespaces/default/services"
+#define POD_JSON(name, extra)                                                           \
+	"{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"" name "\"}," \
+	"\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"busybox\"}]" extra "}}"
+
+START_TEST(test_pods)
+{
+	json_object *p =
+	    req("POST", PODS,
+		"{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"web\","
+		"\"labels\":{\"app\":\"web\"}},\"spec\":{\"containers\":[{\"name\":"
+		"\"c\",\"image\":\"nginx:1.25\",\"resources\":{\"limits\":{\"cpu\":"
+		"\"0.5\",\"memory\":\"64Mi\"}}}]},\"status\":{\"phase\":\"Running\"}}",
+		201);
+	ck_assert_str_eq(str(p, "status.phase"), "Pending");
+	ck_assert_str_eq(str(p, "status.qosClass"), "Guaranteed");
+	ck_assert_str_eq(str(p, "spec.restartPolicy"), "Always");
+	ck_assert_str_eq(str(p, "spec.dnsPolicy"), "ClusterFirst");
+	ck_assert_str_eq(str(p, "spec.schedulerName"), "default-scheduler");
+	ck_assert_int_eq(num(p, "spec.terminationGracePeriodSeconds"), 30);
+	json_object *c = json_object_array_get_idx(ck_obj_path(p, "spec.containers"), 0);
+	ck_assert_str_eq(str(c, "imagePullPolicy"), "IfNotPresent");
+	ck_assert_str_eq(str(c, "resources.requests.cpu"), "500m");
+	json_object_put(p);
+
+	/* invalid pods: 422 with upstream's paths and messages */
+	json_object *st =
+	    req("POST", PODS,
+		"{\"metadata\":{\"name\":\"bad\"},\"spec\":{\"containers\":[{\"name\":"
+		"\"c\"}],\"restartPolicy\":\"Sometimes\"}}",
+		422);
+	ck_assert_str_eq(str(st, "reason"), "Invalid");
+	expect_message(st,
+		       "Pod \"bad\" is invalid: [spec.containers[0].image: Required value, "
+		       "spec.restartPolicy: Unsupported value: \"Sometimes\": supported values: "
+		       "\"Always\", \"OnFailure\", \"Never\"]");
+	json_object *causes = ck_obj_path(st, "details.causes");
+	ck_assert_int_eq(json_object_array_length(causes), 2);
+	ck_assert_str_eq(str(json_object_array_get_idx(causes, 0), "field"),
+			 "spec.containers[0].image");
+	json_object_put(st);
+	st = req("POST", PODS,
+		 "{\"metadata\":{\"name\":\"q\"},\"spec\":{\"containers\":[{\"name\":\"c\","
+		 "\"image\":\"i\",\"resources\":{\"limits\":{\"cpu\":\"abc\"}}}]}}",
+		 400);
+	expect_message(st, "Pod in version \"v1\" cannot be handled as a Pod: quantities must "
+			   "match the regular expression");
+	json_object_put(st);
+
+	/* spec immutability: the image may change, nothing else */
+	req_drop("PATCH", PODS "/web",
+		 "{\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"nginx:1.26\"}]}}", 200);
+	st = req("PATCH", PODS "/web", "{\"spec\":{\"restartPolicy\":\"Never\"}}", 422);
+	expect_message(st, "spec: Forbidden: pod updates may not change fields other than "
+			   "`spec.containers[*].image`");
+	json_object_put(st);
+	p = req("GET", PODS "/web", NULL, 200);
+	ck_assert_str_eq(
+	    str(json_object_array_get_idx(ck_obj_path(p, "spec.containers"), 0), "image"),
+	    "nginx:1.26");
+	json_object_put(p);
+
+	/* status only through pods/status; the QoS class stays */
+	p = req("PATCH", PODS "/web",
+		"{\"metadata\":{\"labels\":{\"x\":\"y\"}},\"status\":{\"phase\":\"Failed\"}}", 200);
+	ck_assert_str_eq(str(p, "status.phase"), "Pending");
+	ck_assert_str_eq(str(p, "metadata.labels.x"), "y");
+	json_object_put(p);
+	p = req("PATCH", PODS "/web/status",
+		"{\"status\":{\"phase\":\"Running\",\"podIP\":\"10.244.0.5\",\"podIPs\":[{\"ip\":"
+		"\"10.244.0.5\"}],\"qosClass\":\"\"}}",
+		200);
+	ck_assert_str_eq(str(p, "status.phase"), "Running");
+	ck_assert_str_eq(str(p, "status.qosClass"), "Guaranteed");
+	json_object_put(p);
+	st = req("PATCH", PODS "/web/status", "{\"status\":{\"qosClass\":\"BestEffort\"}}", 422);
+	expect_message(st, "status.qosClass: Invalid value: \"BestEffort\": field is immutable");
+	json_object_put(st);
+
+	/* field selectors */
+	json_object *l = req("GET", PODS "?fieldSelector=status.phase%3DRunning", NULL, 200);
+	ck_assert_int_eq(json_object_array_length(ck_obj_path(l, "items")), 1);
+	json_object_put(l);
+	l = req("GET", PODS "?fieldSelector=status.podIP%3D10.244.0.5,spec.hostNetwork%3Dfalse",
+		NULL, 200);
+	ck_assert_int_eq(json_object_array_length(ck_obj_path(l, "items")), 1);
+	json_object_put(l);
+	l = req("GET", "/api/v1/pods?fieldSelector=spec.nodeName%3D", NULL, 200);
+	ck_assert_int_eq(json_object_array_length(ck_obj_path(l, "items")), 1);
+	json_object_put(l);
+	st = req("GET", PODS "?fieldSelector=spec.foo%3Dbar", NULL, 400);
+	json_object_put(st);
+	req_drop("DELETE", PODS "/web", NULL, 200);
+	req_drop("GET", PODS "/web", NULL, 404);
+}
+END_TEST
+
+START_TEST(test_binding_and_graceful_deletion)
+{
+	req_drop("POST", PODS, POD_JSON("b1", ""), 201);
+	json_object *st = req("POST", PODS "/b1/binding",
+			      "{\"apiVersion\":\"v1\",\"kind\":\"Binding\",\"metadata\":{\"name\":"
+			      "\"b1\"},\"target\":{\"kind\":\"Node\",\"name\":\"node-1\"}}",
+			      201);
+	ck_assert_str_eq(str(st, "status"), "Success");
+	json_object_put(st);
+	json_object *p = req("GET", PODS "/b1", NULL, 200);
+	ck_assert_str_eq(str(p, "spec.nodeName"), "node-1");
+	json_object *cond = json_object_array_get_idx(ck_obj_path(p, "status.conditions"), 0);
+	ck_assert_str_eq(str(cond, "type"), "PodScheduled");
+	ck_assert_str_eq(str(cond, "status"), "True");
+	json_object_put(p);
+	st = req("POST", PODS "/b1/binding",
+		 "{\"apiVersion\":\"v1\",\"kind\":\"Binding\",\"metadata\":{\"name\":\"b1\"},"
+		 "\"target\":{\"kind\":\"Node\",\"name\":\"node-2\"}}",
+		 409);
+	ck_assert_str_eq(str(st, "message"),
+			 "Operation cannot be fulfilled on pods/binding \"b1\": "
+			 "pod b1 is already assigned to node \"node-1\"");
+	json_object_put(st);
+	st = req("POST", PODS "/b1/binding",
+		 "{\"apiVersion\":\"v1\",\"kind\":\"Binding\",\"metadata\":{\"name\":\"other\"},"
+		 "\"target\":{\"name\":\"node-2\"}}",
+		 400);
+	json_object_put(st);
+	st = req("POST", PODS "/missing/binding",
+		 "{\"apiVersion\":\"v1\",\"kind\":\"Binding\",\"metadata\":{\"name\":\"missing\"},"
+		 "\"target\":{\"name\":\"node-2\"}}",
+		 404);
+	json_object_put(st);
+
+	/* a bound pod waits for its kubelet */
+	p = req("DELETE", PODS "/b1", NULL, 200);
+	ck_assert_str_ne(str(p, "metadata.deletionTimestamp"), "");
+	ck_assert_int_eq(num(p, "metadata.deletionGracePeriodSeconds"), 30);
+	json_object_put(p);
+	p = req("GET", PODS "/b1", NULL, 200);
+	ck_assert_int_eq(num(p, "metadata.deletionGracePeriodSeconds"), 30);
+	json_object_put(p);
+	/* a longer grace period changes nothing, a shorter one shortens it */
+	p = req("DELETE", PODS "/b1", "{\"gracePeriodSeconds\":60}", 200);
+	ck_assert_int_eq(num(p, "metadata.deletionGracePeriodSeconds"), 30);
+	json_object_put(p);
+	p = req("DELETE", PODS "/b1?gracePeriodSeconds=10", NULL, 200);
+	ck_assert_int_eq(num(p, "metadata.deletionGracePeriodSeconds"), 10);
+	json_object_put(p);
+	req_drop("GET", PODS "/b1", NULL, 200);
+	/* the kubelet's final delete */
+	req_drop("DELETE", PODS "/b1", "{\"gracePeriodSeconds\":0}", 200);
+	req_drop("GET", PODS "/b1", NULL, 404);
+
+	/* an unbound pod goes at once */
+	req_drop("POST", PODS, POD_JSON("u1", ""), 201);
+	req_drop("DELETE", PODS "/u1", NULL, 200);
+	req_drop("GET", PODS "/u1", NULL, 404);
+
+	/* eviction (no PodDisruptionBudgets yet): a delete with the options */
+	req_drop("POST", PODS, POD_JSON("e1", ""), 201);
+	st =
+	    req("POST", PODS "/e1/eviction",
+		"{\"apiVersion\":\"policy/v1\",\"kind\":\"Eviction\",\"metadata\":{\"name\":\"e1\","
+		"\"namespace\":\"default\"}}",
+		201);
+	ck_assert_str_eq(str(st, "status"), "Success");
+	json_object_put(st);
+	req_drop("GET", PODS "/e1", NULL, 404);
+	st = req("POST", PODS "/e1/eviction",
+		 "{\"apiVersion\":\"policy/v1\",\"kind\":\"Eviction\",\"metadata\":{\"name\":"
+		 "\"e1\"}}",
+		 404);
+	json_object_put(st);
+}
+END_TEST
+
+/* A service's clusterIP and first nodePort. */
+static void service_values(json_object *svc, char *ip, size_t size, int64_t *node_port)
+{
+	snprintf(ip, size, "%s", str(svc, "spec.clusterIP"));
+	json_object *ports = ck_obj_path(svc, "spec.ports");
+	*node_port = ports ? num(json_object_array_get_idx(ports, 0), "nodePort") : -1;
+}
+
+START_TEST(test_services)
+{
+	/* the kubernetes Service and its Endpoints */
+	json_object *k = req("GET", SVCS "/kubernetes", NULL, 200);
+	ck_assert_str_eq(str(k, "spec.clusterIP"), "10.0.0.1");
+	json_object *port = json_object_array_get_idx(ck_obj_path(k, "spec.ports"), 0);
+	ck_assert_int_eq(num(port, "port"), 443);
+	ck_assert_str_eq(str(port, "name"), "https");
+	json_object_put(k);
+	k = req("GET", "/api/v1/namespaces/default/endpoints/kubernetes", NULL, 200);
+	ck_assert_ptr_nonnull(ck_obj_path(k, "subsets"));
+	json_object_put(k);
+
+	json_object *s = req("POST", SVCS,
+			     "{\"metadata\":{\"name\":\"np\"},\"spec\":{\"type\":\"NodePort\","
+			     "\"selector\":{\"app\":\"a\"},\"ports\":[{\"port\":80}]}}",
+			     201);
+	char ip[64];
+	int64_t np;
+	service_values(s, ip, sizeof(ip), &np);
+	ck_assert_msg(strncmp(ip, "10.0.0.", 7) == 0 && strcmp(ip, "10.0.0.1") != 0, "%s", ip);
+	ck_assert_int_ge(np, 30000);
+	ck_assert_int_le(np, 30299);
+	ck_assert_str_eq(str(s, "spec.externalTrafficPolicy"), "Cluster");
+	ck_assert_str_eq(str(json_object_array_get_idx(ck_obj_path(s, "spec.ipFamilies"), 0), ""),
+			 "IPv4");
+	json_object_put(s);
+
+	/* asking for taken or foreign values */
+	char body[512];
+	snprintf(body, sizeof(body),
+		 "{\"metadata\":{\"name\":\"dupip\"},\"spec\":{\"clusterIP\":\"%s\",\"ports\":[{"
+		 "\"port\":80}]}}",
+		 ip);
+	json_object *st = req("POST", SVCS, body, 422);
+	char want[256];
+	snprintf(want, sizeof(want),
+		 "spec.clusterIPs: Invalid value: [\"%s\"]: failed to allocate "
+		 "IP %s: provided IP is already allocated",
+		 ip, ip);
+	expect_message(st, want);
+	json_object_put(st);
+	st =
+	    req("POST", SVCS,
+		"{\"metadata\":{\"name\":\"farip\"},\"spec\":{\"clusterIP\":\"10.9.9.9\",\"ports\":"
+		"[{\"port\":80}]}}",
+		422);
+	expect_message(st, "failed to allocate IP 10.9.9.9: the provided IP (10.9.9.9) is not in "
+			   "the valid range. The range of valid IPs is 10.0.0.0/24");
+	json_object_put(st);
+	snprintf(body, sizeof(body),
+		 "{\"metadata\":{\"name\":\"dupport\"},\"spec\":{\"type\":\"NodePort\",\"ports\":[{"
+		 "\"port\":80,\"nodePort\":%lld}]}}",
+		 (long long)np);
+	st = req("POST", SVCS, body, 422);
+	snprintf(want, sizeof(want),
+		 "spec.ports[0].nodePort: Invalid value: %lld: provided port is already allocated",
+		 (long long)np);
+	expect_message(st, want);
+	json_object_put(st);
+	st = req("POST", SVCS,
+		 "{\"metadata\":{\"name\":\"farport\"},\"spec\":{\"type\":\"NodePort\",\"ports\":[{"
+		 "\"port\":80,\"nodePort\":40000}]}}",
+		 422);
+	expect_message(st, "provided port is not in the valid range. The range of valid ports is "
+			   "30000-30299");
+	json_object_put(st);
+	/* the failed creates gave back what they took */
+	s = req(
+	    "POST", SVCS,
+	    "{\"metadata\":{\"name\":\"fixed\"},\"spec\":{\"clusterIP\":\"10.0.0.200\",\"ports\":"
+	    "[{\"port\":80}]}}",
+	    201);
+	ck_assert_str_eq(str(s, "spec.clusterIP"), "10.0.0.200");
+	json_object_put(s);
+
+	/* released on delete, and on a type change */
+	req_drop("DELETE", SVCS "/np", NULL, 200);
+	snprintf(body, sizeof(body),
+		 "{\"metadata\":{\"name\":\"reuse\"},\"spec\":{\"type\":\"NodePort\",\"clusterIP\":"
+		 "\"%s\",\"ports\":[{\"port\":80,\"nodePort\":%lld}]}}",
+		 ip, (long long)np);
+	req_drop("POST", SVCS, body, 201);
+	s = req("PATCH", SVCS "/reuse", "{\"spec\":{\"type\":\"ClusterIP\"}}", 200);
+	ck_assert_ptr_null(
+	    ck_obj_path(json_object_array_get_idx(ck_obj_path(s, "spec.ports"), 0), "nodePort"));
+	ck_assert_str_eq(str(s, "spec.clusterIP"), ip); /* kept */
+	json_object_put(s);
+	snprintf(body, sizeof(body),
+		 "{\"metadata\":{\"name\":\"again\"},\"spec\":{\"type\":\"NodePort\",\"ports\":[{"
+		 "\"port\":80,\"nodePort\":%lld}]}}",
+		 (long long)np);
+	req_drop("POST", SVCS, body, 201);
+	/* an update without clusterIP keeps it */
+	s = req("PUT", SVCS "/fixed",
+		"{\"metadata\":{\"name\":\"fixed\"},\"spec\":{\"ports\":[{\"port\":81}]}}", 200);
+	ck_assert_str_eq(str(s, "spec.clusterIP"), "10.0.0.200");
+	json_object_put(s);
+	st = req("PATCH", SVCS "/fixed", "{\"spec\":{\"clusterIP\":\"10.0.0.201\"}}", 422);
+	expect_message(st, "may not change once set");
+	json_object_put(st);
+
+	/* headless, ExternalName, LoadBalancer */
+	s = req("POST", SVCS,
+		"{\"metadata\":{\"name\":\"hl\"},\"spec\":{\"clusterIP\":\"None\",\"selector\":{"
+		"\"a\":\"b\"},\"ports\":[{\"port\":80}]}}",
+		201);
+	ck_assert_str_eq(str(s, "spec.clusterIP"), "None");
+	json_object_put(s);
+	s = req("POST", SVCS,
+		"{\"metadata\":{\"name\":\"ext\"},\"spec\":{\"type\":\"ExternalName\","
+		"\"externalName\":\"example.com\"}}",
+		201);
+	ck_assert_ptr_null(ck_obj_path(s, "spec.clusterIP"));
+	ck_assert_ptr_null(ck_obj_path(s, "spec.ipFamilies"));
+	json_object_put(s);
+	s = req("POST", SVCS,
+		"{\"metadata\":{\"name\":\"lb\"},\"spec\":{\"type\":\"LoadBalancer\","
+		"\"externalTrafficPolicy\":\"Local\",\"ports\":[{\"port\":443}]}}",
+		201);
+	ck_assert_int_ge(num(s, "spec.healthCheckNodePort"), 30000);
+	ck_assert(json_object_get_boolean(ck_obj_path(s, "spec.allocateLoadBalancerNodePorts")));
+	json_object_put(s);
+	s = req("PATCH", SVCS "/lb/status",
+		"{\"status\":{\"loadBalancer\":{\"ingress\":[{\"ip\":\"192.0.2.10\"}]}}}", 200);
+	ck_assert_str_eq(
+	    str(json_object_array_get_idx(ck_obj_path(s, "status.loadBalancer.ingress"), 0),
+		"ipMode"),
+	    "VIP");
+	json_object_put(s);
+	st = req("PATCH", SVCS "/hl/status",
+		 "{\"status\":{\"loadBalancer\":{\"ingress\":[{\"ip\":\"192.0.2.10\"}]}}}", 422);
+	expect_message(st, "status.loadBalancer.ingress: Forbidden: may only be used when "
+			   "`spec.type` is 'LoadBalancer'");
+	json_object_put(st);
+	/* a service's endpoints go with it */
+	req_drop("POST", "/api/v1/namespaces/default/endpoints",
+		 "{\"metadata\":{\"name\":\"hl\"},\"subsets\":[{\"addresses\":[{\"ip\":"
+		 "\"10.244.1.1\"}],\"ports\":[{\"port\":80}]}]}",
+		 201);
+	req_drop("DELETE", SVCS "/hl", NULL, 200);
+	req_drop("GET", "/api/v1/namespaces/default/endpoints/hl", NULL, 404);
+	st = req("POST", SVCS,
+		 "{\"metadata\":{\"name\":\"Bad\"},\"spec\":{\"ports\":[{\"port\":"
+		 "80}]}}",
+		 422);
+	expect_message(st, "metadata.name: Invalid value: \"Bad\": a DNS-1035 label must consist "
+			   "of lower case alphanumeric characters");
+	json_object_put(st);
+}
+END_TEST
+
+struct creator {
+	const char *url;
+	int first, count;
+	int failures;
+};
+
+static void *create_many(void *arg)
+{
+	struct creator *c = arg;
+	for (int i = c->first; i < c->first + c->count; i++) {
+		char body[256];
+		snprintf(
+		    body, sizeof(body),
+		    "{\"metadata\":{\"name\":\"s%d\"},\"spec\":{\"type\":\"NodePort\",\"ports\":"
+		    "[{\"port\":80}]}}",
+		    i);
+		long code = 0;
+		json_object *out = ck_test_request(c->url, "POST",
+						   "/api/v1/namespaces/conc/services", body, &code);
+		if (code != 201)
+			c->failures++;
+		json_object_put(out);
+	}
+	return NULL;
+}
+
+/* Every service in conc has a distinct clusterIP and nodePort; returns the count. */
+static int check_unique(void)
+{
+	json_object *l = req("GET", "/api/v1/namespaces/conc/services", NULL, 200);
+	json_object *items = ck_obj_path(l, "items");
+	int n = (int)json_object_array_length(items);
+	char(*ips)[64] = ck_calloc((size_t)n + 1, sizeof(*ips));
+	int64_t *ports = ck_calloc((size_t)n + 1, sizeof(int64_t));
+	for (int i = 0; i < n; i++) {
+		service_values(json_object_array_get_idx(items, i), ips[i], sizeof(ips[i]),
+			       &ports[i]);
+		for (int j = 0; j < i; j++) {
+			ck_assert_msg(strcmp(ips[i], ips[j]) != 0, "clusterIP %s twice", ips[i]);
+			ck_assert_msg(ports[i] < 0 || ports[i] != ports[j], "nodePort %lld twice",
+				      (long long)ports[i]);
+		}
+		ck_assert_str_ne(ips[i], "10.0.0.1");
+	}
+	free(ips);
+	free(ports);
+	json_object_put(l);
+	return n;
+}
+
+START_TEST(test_concurrent_allocation)
+{
+	req_drop("POST", "/api/v1/namespaces", "{\"metadata\":{\"name\":\"conc\"}}", 201);
+	enum { THREADS = 8, PER = 25 };
+	pthread_t th[THREADS];
+	struct creator c[THREADS];
+	for (int i = 0; i < THREADS; i++) {
+		c[i] = (struct creator){ i % 2 ? base2 : base, i * PER, PER, 0 };
+		ck_assert_int_eq(pthread_create(&th[i], NULL, create_many, &c[i]), 0);
+	}
+	int failures = 0;
+	for (int i = 0; i < THREADS; i++) {
+		pthread_join(th[i], NULL);
+		failures += c[i].failures;
+	}
+	ck_assert_int_eq(failures, 0);
+	ck_assert_int_eq(check_unique(), THREADS * PER);
+
+	/* a restart keeps what was allocated */
+	ck_test_apiserver_free(api);
+	api = NULL;
+	start_api(&api, base);
+	for (int i = 0; i < 20; i++) {
+		char body[256];
+		snprintf(body, sizeof(body),
+			 "{\"metadata\":{\"name\":\"after%d\"},\"spec\":{\"type\":\"NodePort\","
+			 "\"ports\":[{\"port\":80}]}}",
+			 i);
+		req_drop("POST", "/api/v1/namespaces/conc/services", body, 201);
+	}
+	ck_assert_int_eq(check_unique(), THREADS * PER + 20);
+	/* the range is full now (253 addresses, kubernetes and 220 taken, other tests' too) */
+	int full = 0;
+	for (int i = 0; i < 60; i++) {
+		char body[256];
+		snprintf(
+		    body, sizeof(body),
+		    "{\"metadata\":{\"name\":\"more%d\"},\"spec\":{\"ports\":[{\"port\":80}]}}", i);
+		long code;
+		json_object *out =
+		    ck_test_request(base2, "POST", "/api/v1/namespaces/conc/services", body, &code);
+		if (code == 500) {
+			expect_message(out, "failed to allocate a serviceIP: range is full");
+			full++;
+		} else {
+			ck_assert_int_eq(code, 201);
+		}
+		json_object_put(out);
+	}
+	ck_assert_int_gt(full, 0);
+	check_unique();
+}
+END_TEST
+
+START_TEST(test_nodes)
+{
+	json_object *n =
+	    req("POST", "/api/v1/nodes",
+		"{\"metadata\":{\"name\":\"node-a\",\"labels\":{\"node-role.kubernetes."
+		"io/worker\":\"\"}},\"spec\":{\"podCIDR\":\"10.244.1.0/24\",\"taints\":"
+		"[{\"key\":\"k\",\"effect\":\"NoSchedule\"}]},\"status\":{\"capacity\":"
+		"{\"cpu\":\"4\",\"memory\":\"8Gi\",\"pods\":\"110\"},\"conditions\":[{"
+		"\"type\":\"Ready\",\"status\":\"True\"}],\"nodeInfo\":{"
+		"\"kubeletVersion\":\"v1.30.0\"}}}",
+		201);
+	ck_assert_str_eq(str(n, "status.allocatable.cpu"), "4"); /* defaulted, kept on create */
+	ck_assert_str_eq(str(json_object_array_get_idx(ck_obj_path(n, "spec.podCIDRs"), 0), ""),
+			 "10.244.1.0/24");
+	json_object_put(n);
+	req_drop("GET", "/api/v1/namespaces/default/nodes/node-a", NULL, 404);
+	/* the main resource ignores status; nodes/status sets it */
+	n = req(
+	    "PATCH", "/api/v1/nodes/node-a",
+	    "{\"spec\":{\"unschedulable\":true},\"status\":{\"conditions\":[{\"type\":\"Ready\","
+	    "\"status\":\"False\"}]}}",
+	    200);
+	ck_assert_str_eq(
+	    str(json_object_array_get_idx(ck_obj_path(n, "status.conditions"), 0), "status"),
+	    "True");
+	json_object_put(n);
+	n = req("PATCH", "/api/v1/nodes/node-a/status",
+		"{\"status\":{\"conditions\":[{\"type\":\"Ready\",\"status\":\"False\"}]}}", 200);
+	ck_assert_str_eq(
+	    str(json_object_array_get_idx(ck_obj_path(n, "status.conditions"), 0), "status"),
+	    "False");
+	ck_assert(json_object_get_boolean(ck_obj_path(n, "spec.unschedulable")));
+	json_object_put(n);
+	json_object *st = req("PATCH", "/api/v1/nodes/node-a",
+			      "{\"spec\":{\"podCIDR\":\"10.244.2.0/24\",\"podCIDRs\":[\"10.244.2.0/"
+			      "24\"]}}",
+			      422);
+	expect_message(st, "spec.podCIDRs: Forbidden: node updates may not change podCIDR except "
+			   "from \"\" to valid");
+	json_object_put(st);
+	st = req("POST", "/api/v1/nodes",
+		 "{\"metadata\":{\"name\":\"node-b\"},\"spec\":{\"taints\":[{\"key\":\"k\"}]}}",
+		 422);
+	expect_message(st, "metadata.taints[0].effect: Required value");
+	json_object_put(st);
+	json_object *l =
+	    req("GET", "/api/v1/nodes?fieldSelector=spec.unschedulable%3Dtrue", NULL, 200);
+	ck_assert_int_eq(json_object_array_length(ck_obj_path(l, "items")), 1);
+	json_object_put(l);
+	l = req("GET", "/api/v1/nodes?fieldSelector=spec.unschedulable%3Dfalse", NULL, 200);
+	ck_assert_int_eq(json_object_array_length(ck_obj_path(l, "items")), 0);
+	json_object_put(l);
+}
+END_TEST
+
+START_TEST(test_other_kinds)
+{
+	static const struct {
+		const char *path, *good, *bad, *msg;
+	} t[] = {
+		{ "/api/v1/namespaces/default/endpoints",
+		  "{\"metadata\":{\"name\":\"ep\"},\"subsets\":[{\"addresses\":[{\"ip\":\"10.1.1."
+		  "1\"}"
+		  "],\"ports\":[{\"port\":80}]}]}",
+		  "{\"metadata\":{\"name\":\"ep2\"},\"subsets\":[{}]}",
+		  "subsets[0]: Required value: must specify `addresses` or `notReadyAddresses`" },
+		{ "/api/v1/persistentvolumes",
+		  "{\"metadata\":{\"name\":\"pv1\"},\"spec\":{\"accessModes\":[\"ReadWriteOnce\"],"
+		  "\"capacity\":{\"storage\":\"1Gi\"},\"hostPath\":{\"path\":\"/tmp/pv1\"}}}",
+		  "{\"metadata\":{\"name\":\"pv2\"},\"spec\":{\"accessModes\":[\"ReadWriteOnce\"],"
+		  "\"capacity\":{\"storage\":\"1Gi\"}}}",
+		  "spec: Required value: must specify a volume type" },
+		{ "/api/v1/namespaces/default/persistentvolumeclaims",
+		  "{\"metadata\":{\"name\":\"c1\"},\"spec\":{\"accessModes\":[\"ReadWriteOnce\"],"
+		  "\"resources\":{\"requests\":{\"storage\":\"1Gi\"}}}}",
+		  "{\"metadata\":{\"name\":\"c2\"},\"spec\":{\"resources\":{\"requests\":{"
+		  "\"storage\":"
+		  "\"1Gi\"}}}}",
+		  "spec.accessModes: Required value: at least 1 access mode is required" },
+		{ "/api/v1/namespaces/default/limitranges",
+		  "{\"metadata\":{\"name\":\"lr\"},\"spec\":{\"limits\":[{\"type\":\"Container\","
+		  "\"max\":{\"cpu\":\"1\"}}]}}",
+		  "{\"metadata\":{\"name\":\"lr2\"},\"spec\":{\"limits\":[{\"type\":\"Container\","
+		  "\"max\":{\"cpu\":\"1\"},\"min\":{\"cpu\":\"2\"}}]}}",
+		  "min value 2 is greater than max value 1" },
+		{ "/api/v1/namespaces/default/resourcequotas",
+		  "{\"metadata\":{\"name\":\"q\"},\"spec\":{\"hard\":{\"pods\":\"10\"}}}",
+		  "{\"metadata\":{\"name\":\"q2\"},\"spec\":{\"hard\":{\"pods\":\"1.5\"}}}",
+		  "spec.hard[pods]: Invalid value: \"1500m\": must be an integer" },
+		{ "/api/v1/namespaces/default/replicationcontrollers",
+		  "{\"metadata\":{\"name\":\"rc\"},\"spec\":{\"template\":{\"metadata\":{"
+		  "\"labels\":{"
+		  "\"app\":\"rc\"}},\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"i\"}]}}}"
+		  "}",
+		  "{\"metadata\":{\"name\":\"rc2\"},\"spec\":{\"selector\":{\"app\":\"x\"},"
+		  "\"template\":{\"metadata\":{\"labels\":{\"app\":\"rc\"}},\"spec\":{"
+		  "\"containers\":[{\"name\":\"c\",\"image\":\"i\"}]}}}}",
+		  "`selector` does not match template `labels`" },
+		{ "/api/v1/namespaces/default/podtemplates",
+		  "{\"metadata\":{\"name\":\"pt\"},\"template\":{\"spec\":{\"containers\":[{"
+		  "\"name\":"
+		  "\"c\",\"image\":\"i\"}]}}}",
+		  "{\"metadata\":{\"name\":\"pt2\"},\"template\":{\"spec\":{\"containers\":[]}}}",
+		  "template.spec.containers: Required value" },
+	};
+	for (size_t i = 0; i < CK_ARRAY_SIZE(t); i++) {
+		req_drop("POST", t[i].path, t[i].good, 201);
+		json_object *st = req("POST", t[i].path, t[i].bad, 422);
+		expect_message(st, t[i].msg);
+		json_object_put(st);
+	}
+	json_object *rc =
+	    req("GET", "/api/v1/namespaces/default/replicationcontrollers/rc", NULL, 200);
+	ck_assert_int_eq(num(rc, "metadata.generation"), 1);
+	ck_assert_int_eq(num(rc, "spec.replicas"), 1);
+	json_object_put(rc);
+	rc = req("PATCH", "/api/v1/namespaces/default/replicationcontrollers/rc",
+		 "{\"spec\":{\"replicas\":3}}", 200);
+	ck_assert_int_eq(num(rc, "metadata.generation"), 2);
+	json_object_put(rc);
+	json_object *pv = req("GET", "/api/v1/persistentvolumes/pv1", NULL, 200);
+	ck_assert_str_eq(str(pv, "status.phase"), "Pending");
+	ck_assert_str_eq(str(pv, "spec.persistentVolumeReclaimPolicy"), "Retain");
+	json_object_put(pv);
+	json_object *st = req("PATCH", "/api/v1/persistentvolumes/pv1",
+			      "{\"spec\":{\"hostPath\":{\"path\":\"/tmp/other\"}}}", 422);
+	expect_message(st, "spec.persistentvolumesource is immutable after creation");
+	json_object_put(st);
+	json_object *cs = req("GET", "/api/v1/componentstatuses", NULL, 200);
+	ck_assert_int_eq(json_object_array_length(ck_obj_path(cs, "items")), 3);
+	json_object_put(cs);
+	cs = req("GET", "/api/v1/componentstatuses/etcd-0", NULL, 200);
+	ck_assert_str_eq(str(json_object_array_get_idx(ck_obj_path(cs, "conditions"), 0), "status"),
+			 "True");
+	json_object_put(cs);
+	req_drop("DELETE", "/api/v1/componentstatuses/etcd-0", NULL, 405);
+}
+END_TEST
+
+/* Runs a shell command; returns its exit status and output (stdout+stderr). */
+static int run(struct ck_buf *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int run(struct ck_buf *out, const char *fmt, ...)
+{
+	struct ck_buf cmd = CK_BUF_INIT;
+	va_list ap;
+	va_start(ap, fmt);
+	ck_buf_vaddf(&cmd, fmt, ap);
+	va_end(ap);
+	ck_buf_adds(&cmd, " 2>&1");
+	ck_buf_reset(out);
+	FILE *p = popen(ck_buf_str(&cmd), "r");
+	ck_assert_ptr_nonnull(p);
+	char chunk[4096];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof(chunk), p)) > 0)
+		ck_buf_add(out, chunk, n);
+	int st = pclose(p);
+	ck_buf_release(&cmd);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 255;
+}
+
+#define KUBECTL "/usr/bin/kubectl --kubeconfig %s "
+#define KC ck_test_apiserver_kubeconfig(api)
+
+static void expect(struct ck_buf *out, const char *what)
+{
+	ck_assert_msg(strstr(ck_buf_str(out), what) != NULL, "expected '%s' in:\n%s", what,
+		      ck_buf_str(out));
+}
+
+/* Like expect(), but table column padding is ignored: runs of spaces in the
+ * output are collapsed to one before searching for @what. */
+static void expect_cols(struct ck_buf *out, const char *what)
+{
+	struct ck_buf norm = CK_BUF_INIT;
+	const char *s = ck_buf_str(out);
+	for (size_t i = 0; s[i] != '\0'; i++) {
+		if (s[i] == ' ' && i > 0 && s[i - 1] == ' ')
+			continue;
+		ck_assert_int_eq(ck_buf_addc(&norm, s[i]), 0);
+	}
+	ck_assert_msg(strstr(ck_buf_str(&norm), what) != NULL, "expected '%s' in:\n%s", what,
+		      ck_buf_str(out));
+	ck_buf_release(&norm);
+}
+
+START_TEST(test_kubectl)
+{
+	struct ck_buf out = CK_BUF_INIT;
+	char dir[] = "/tmp/ck-core-kinds-XXXXXX";
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	char file[600];
+	snprintf(file, sizeof(file), "%s/objs.json", dir);
+	FILE *f = fopen(file, "w");
+	fputs("{\"apiVersion\":\"v1\",\"kind\":\"List\",\"items\":["
+	      "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"kp\"},\"spec\":{"
+	      "\"containers\":[{\"name\":\"c\",\"image\":\"busybox\"}]}},"
+	      "{\"apiVersion\":\"v1\",\"kind\":\"Service\",\"metadata\":{\"name\":\"ks\"},\"spec\":"
+	      "{\"type\":\"NodePort\",\"selector\":{\"app\":\"kp\"},\"ports\":[{\"port\":8080,"
+	      "\"targetPort\":80}]}},"
+	      "{\"apiVersion\":\"v1\",\"kind\":\"Node\",\"metadata\":{\"name\":\"kn\",\"labels\":"
+	      "{\"node-role.kubernetes.io/control-plane\":\"\"}},\"status\":{\"conditions\":[{"
+	      "\"type\":\"Ready\",\"status\":\"True\"}],\"addresses\":[{\"type\":\"InternalIP\","
+	      "\"address\":\"192.0.2.7\"}],\"nodeInfo\":{\"kubeletVersion\":\"v1.30.0\","
+	      "\"osImage\":\"Debian GNU/Linux 12\",\"kernelVersion\":\"6.1.0\","
+	      "\"containerRuntimeVersion\":\"containerd://1.6.20\"}}}]}",
+	      f);
+	fclose(f);
+	ck_assert_int_eq(run(&out, KUBECTL "create --validate=false -f %s", KC, file), 0);
+	expect(&out, "pod/kp created");
+	expect(&out, "service/ks created");
+	expect(&out, "node/kn created");
+	ck_assert_int_eq(run(&out, KUBECTL "get pods,svc,nodes -o wide", KC), 0);
+	expect_cols(&out, "NAME READY STATUS RESTARTS AGE IP NODE NOMINATED NODE READINESS GATES");
+	expect_cols(&out, "pod/kp 0/1 Pending 0 ");
+	expect_cols(&out, "NAME TYPE CLUSTER-IP EXTERNAL-IP PORT(S) AGE SELECTOR");
+	expect_cols(&out, "service/kubernetes ClusterIP 10.0.0.1 <none> 443/TCP ");
+	expect_cols(&out, "service/ks NodePort ");
+	expect(&out, "8080:30");
+	expect(&out, "app=kp");
+	expect_cols(&out, "NAME STATUS ROLES AGE VERSION INTERNAL-IP EXTERNAL-IP OS-IMAGE "
+			  "KERNEL-VERSION CONTAINER-RUNTIME");
+	expect_cols(&out, "node/kn Ready control-plane ");
+	expect(&out, "192.0.2.7");
+	expect(&out, "containerd://1.6.20");
+	ck_assert_int_eq(run(&out, KUBECTL "get endpoints kubernetes", KC), 0);
+	expect(&out, "ENDPOINTS");
+	ck_assert_int_eq(run(&out, KUBECTL "get cs", KC), 0);
+	expect(&out, "etcd-0");
+	expect(&out, "Healthy");
+	ck_assert_int_eq(
+	    run(&out, KUBECTL "get pods --field-selector status.phase=Pending -o name", KC), 0);
+	expect(&out, "pod/kp");
+	ck_assert_int_eq(run(&out, KUBECTL "cordon kn", KC), 0);
+	ck_assert_int_eq(run(&out, KUBECTL "get node kn", KC), 0);
+	expect(&out, "Ready,SchedulingDisabled");
+	ck_assert_int_eq(run(&out, KUBECTL "delete pod kp --grace-period=0 --force", KC), 0);
+	expect(&out, "pod \"kp\" force deleted");
+	ck_assert_int_eq(run(&out, KUBECTL "api-resources --api-group=''", KC), 0);
+	expect(&out, "pods ");
+	expect(&out, "po ");
+	expect(&out, "services");
+	expect(&out, "componentstatuses");
+	unlink(file);
+	rmdir(dir);
+	ck_buf_release(&out);
+}
+END_TEST
+
+Suite *ck_test_suite_core_kinds(void)
+{
+	Suite *s = suite_create("core_kinds");
+	TCase *tc = tcase_create("core_kinds");
+	tcase_add_unchecked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, ck_test_timeout(240));
+	tcase_add_test(tc, test_pods);
+	tcase_add_test(tc, test_binding_and_graceful_deletion);
+	tcase_add_test(tc, test_services);
+	tcase_add_test(tc, test_nodes);
+	tcase_add_test(tc, test_other_kinds);
+	tcase_add_test(tc, test_kubectl);
+	tcase_add_test(tc, test_concurrent_allocation);
+	suite_add_tcase(s, tc);
+	return s;
+}
