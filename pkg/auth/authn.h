@@ -13,8 +13,8 @@
  * FailOnError union; else, with --anonymous-auth, the user is
  * system:anonymous in system:unauthenticated; else unauthorized.
  *
- * A struct ck_authn is immutable once made and is shared by every request
- * thread.
+ * A struct ck_authn is shared by every request thread: immutable once made
+ * but for a small internal cache of client certificates' users (locked).
  */
 #ifndef CK_AUTH_AUTHN_H
 #define CK_AUTH_AUTHN_H
@@ -68,7 +68,7 @@ struct ck_authn_request {
  * 0 with *ret_user filled (release it), or -EACCES (answer 401) with the
  * reason for the log in *ret_err (owned; may be NULL).
  */
-int ck_authn_authenticate(const struct ck_authn *a, const struct ck_authn_request *req,
+int ck_authn_authenticate(struct ck_authn *a, const struct ck_authn_request *req,
 			  struct ck_user_info *ret_user, char **ret_err);
 
 /*

@@ -67,7 +67,7 @@ static int invalid(json_object **ret_status, const char *name, struct ck_field_e
 static int token_create(const struct ck_subresource_request *req, json_object **ret_obj,
 			json_object **ret_status)
 {
-	json_object *body = req->body, *sa = NULL, *secret = NULL, *out = NULL;
+	json_object *body = req->body, *sa = NULL, *bound = NULL, *out = NULL;
 	char msg[512];
 	const struct ck_authn *authn = req->env ? req->env->authn : NULL;
 	if (!authn || !ck_authn_signer(authn)) {
@@ -164,30 +164,33 @@ static int token_create(const struct ck_subresource_request *req, json_object **
 			   *rav = ck_obj_path_str(ref, "apiVersion");
 		const char *rn = ck_obj_path_str(ref, "name"), *ruid = ck_obj_path_str(ref, "uid");
 		bool core = !rav || !*rav || ck_streq(rav, "v1");
-		if (!core || !ck_streq(rk, "Secret")) {
+		bool pod = core && ck_streq(rk, "Pod");
+		if (!core || (!pod && !ck_streq(rk, "Secret"))) {
+			/* Go's GroupVersionKind.String(): "group/version, Kind=kind". */
 			snprintf(msg, sizeof(msg),
 				 "cannot bind token for serviceaccount \"%s\" to object of type "
-				 "%s, Kind=%s",
-				 req->name, rav && *rav ? rav : "/", rk ? rk : "");
+				 "%s%s, Kind=%s",
+				 req->name, rav && strchr(rav, '/') ? "" : "/", rav ? rav : "",
+				 rk ? rk : "");
 			*ret_status = ck_status_new_bad_request(msg);
 			r = -EINVAL;
 			goto out;
 		}
-		if ((r = get_object(req->storage, "secrets", req->namespace, rn ? rn : "", &secret,
-				    ret_status)) < 0)
+		if ((r = get_object(req->storage, pod ? "pods" : "secrets", req->namespace,
+				    rn ? rn : "", &bound, ret_status)) < 0)
 			goto out;
-		const char *have = ck_obj_uid(secret);
+		const char *have = ck_obj_uid(bound);
 		if (ruid && *ruid && !ck_streq(ruid, have)) {
 			snprintf(
 			    msg, sizeof(msg),
 			    "the UID in the bound object reference (%s) does not match the UID "
 			    "in record. The object might have been deleted and then recreated",
 			    ruid);
-			*ret_status = ck_status_new_conflict("", "Secret", rn, msg);
+			*ret_status = ck_status_new_conflict("", pod ? "Pod" : "Secret", rn, msg);
 			r = -EEXIST;
 			goto out;
 		}
-		ts.bound_kind = "Secret";
+		ts.bound_kind = pod ? "Pod" : "Secret";
 		ts.bound_name = rn;
 		ts.bound_uid = have;
 	}
@@ -215,7 +218,7 @@ static int token_create(const struct ck_subresource_request *req, json_object **
 out:
 	json_object_put(out);
 	json_object_put(sa);
-	json_object_put(secret);
+	json_object_put(bound);
 	return r;
 }
 
