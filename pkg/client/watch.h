@@ -19,6 +19,8 @@
 #define CK_CLIENT_WATCH_H
 
 #include <json-c/json.h>
+
+#include "util/buf.h"
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -54,7 +56,10 @@ typedef int (*ck_watch_frame_fn)(void *ctx, const struct ck_watch_frame *frame);
 
 struct ck_watch_decoder {
 	struct json_tokener *tok;
-	size_t frame_bytes; /* bytes of the frame in progress; 0 between frames */
+	/* The frame in progress (no leading whitespace); parsed whole from its
+	 * start each time bytes arrive, so where the stream was cut never
+	 * changes the result (json-c's incremental number parsing does). */
+	struct ck_buf frame;
 	size_t max_frame;
 	char err[256]; /* the last error, "" when none */
 };

@@ -26,27 +26,47 @@ int ck_watch_type_parse(const char *name, enum ck_watch_type *ret)
 	return -EINVAL;
 }
 
+static bool is_ws(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
 void ck_watch_decoder_init(struct ck_watch_decoder *d, size_t max_frame)
 {
 	d->tok = json_tokener_new_ex(CK_MAX_JSON_DEPTH);
 	CK_BUG_ON(!d->tok);
 	json_tokener_set_flags(d->tok, JSON_TOKENER_STRICT | JSON_TOKENER_ALLOW_TRAILING_CHARS);
-	d->frame_bytes = 0;
 	d->max_frame = max_frame ? max_frame : CK_WATCH_MAX_FRAME;
+	ck_buf_init(&d->frame, d->max_frame + 2);
 	d->err[0] = '\0';
 }
 
 void ck_watch_decoder_release(struct ck_watch_decoder *d)
 {
-	if (d && d->tok) {
+	if (!d)
+		return;
+	if (d->tok) {
 		json_tokener_free(d->tok);
 		d->tok = NULL;
 	}
+	ck_buf_release(&d->frame);
 }
 
-static bool is_ws(char c)
+/* The decoder is unusable after a malformed frame. */
+static int broken(struct ck_watch_decoder *d)
 {
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+	json_tokener_free(d->tok);
+	d->tok = NULL;
+	return -EBADMSG;
+}
+
+/* Drops n bytes from the front of the frame, and the whitespace after them. */
+static void consume(struct ck_watch_decoder *d, size_t n)
+{
+	while (n < d->frame.len && is_ws(d->frame.data[n]))
+		n++;
+	memmove(d->frame.data, d->frame.data + n, d->frame.len - n);
+	ck_buf_truncate(&d->frame, d->frame.len - n);
 }
 
 /* Checks a decoded value is a watch event and hands it to fn; takes obj. */
@@ -85,7 +105,7 @@ int ck_watch_decoder_feed(struct ck_watch_decoder *d, const char *data, size_t l
 	if (!d->tok)
 		return -EBADMSG;
 	while (len > 0) {
-		if (d->frame_bytes == 0) {
+		if (d->frame.len == 0) {
 			while (len > 0 && is_ws(*data)) {
 				data++;
 				len--;
@@ -93,60 +113,54 @@ int ck_watch_decoder_feed(struct ck_watch_decoder *d, const char *data, size_t l
 			if (len == 0)
 				break;
 		}
-		/* Never hand json-c more than one byte past the cap, so a frame too
-		 * big fails the same way however the stream was cut. */
-		size_t n = len > (1u << 20) ? (1u << 20) : len;
-		if (n > d->max_frame - d->frame_bytes + 1)
-			n = d->max_frame - d->frame_bytes + 1;
-		json_object *obj = json_tokener_parse_ex(d->tok, data, (int)n);
-		enum json_tokener_error jerr = json_tokener_get_error(d->tok);
-		if (!obj && jerr == json_tokener_continue) {
-			d->frame_bytes += n;
-			if (d->frame_bytes > d->max_frame) {
+		/* One byte past the cap at most, so a frame too big is seen as such. */
+		size_t room = d->max_frame + 1 - d->frame.len;
+		size_t n = len < room ? len : room;
+		ck_buf_add(&d->frame, data, n);
+		data += n;
+		len -= n;
+		while (d->frame.len > 0) {
+			json_tokener_reset(d->tok);
+			json_object *obj =
+			    json_tokener_parse_ex(d->tok, d->frame.data, (int)d->frame.len);
+			enum json_tokener_error jerr = json_tokener_get_error(d->tok);
+			if (!obj && jerr == json_tokener_continue) {
+				if (d->frame.len > d->max_frame) {
+					snprintf(d->err, sizeof(d->err),
+						 "watch event larger than %zu bytes", d->max_frame);
+					return -E2BIG;
+				}
+				break; /* the frame goes on in the next bytes */
+			}
+			if (jerr != json_tokener_success) {
+				snprintf(d->err, sizeof(d->err), "unable to decode watch event: %s",
+					 json_tokener_error_desc(jerr));
+				json_object_put(obj);
+				return broken(d);
+			}
+			size_t used = json_tokener_get_parse_end(d->tok);
+			if (used > d->frame.len)
+				used = d->frame.len;
+			if (used > d->max_frame) {
+				json_object_put(obj);
 				snprintf(d->err, sizeof(d->err),
 					 "watch event larger than %zu bytes", d->max_frame);
 				return -E2BIG;
 			}
-			data += n;
-			len -= n;
-			continue;
+			consume(d, used);
+			/* A null value (the text "null") is no object; json-c returns NULL for it.
+			 */
+			if (!obj) {
+				snprintf(d->err, sizeof(d->err),
+					 "unable to decode watch event: not a watch event");
+				return broken(d);
+			}
+			int r = deliver(d, obj, fn, ctx);
+			if (r == -EBADMSG)
+				return broken(d);
+			if (r < 0)
+				return r;
 		}
-		if (jerr != json_tokener_success) {
-			snprintf(d->err, sizeof(d->err), "unable to decode watch event: %s",
-				 json_tokener_error_desc(jerr));
-			json_object_put(obj);
-			json_tokener_free(d->tok);
-			d->tok = NULL;
-			return -EBADMSG;
-		}
-		size_t used = json_tokener_get_parse_end(d->tok);
-		if (used > n)
-			used = n;
-		if (d->frame_bytes + used > d->max_frame) {
-			json_object_put(obj);
-			snprintf(d->err, sizeof(d->err), "watch event larger than %zu bytes",
-				 d->max_frame);
-			return -E2BIG;
-		}
-		json_tokener_reset(d->tok);
-		d->frame_bytes = 0;
-		data += used;
-		len -= used;
-		/* A null value (the text "null") is no object; json-c returns NULL for it. */
-		if (!obj) {
-			snprintf(d->err, sizeof(d->err),
-				 "unable to decode watch event: not a watch event");
-			json_tokener_free(d->tok);
-			d->tok = NULL;
-			return -EBADMSG;
-		}
-		int r = deliver(d, obj, fn, ctx);
-		if (r == -EBADMSG) {
-			json_tokener_free(d->tok);
-			d->tok = NULL;
-		}
-		if (r < 0)
-			return r;
 	}
 	return 0;
 }
@@ -155,7 +169,7 @@ int ck_watch_decoder_finish(struct ck_watch_decoder *d)
 {
 	if (!d->tok)
 		return -EBADMSG;
-	if (d->frame_bytes > 0) {
+	if (d->frame.len > 0) {
 		snprintf(d->err, sizeof(d->err), "unexpected EOF in the middle of a watch event");
 		return -EBADMSG;
 	}

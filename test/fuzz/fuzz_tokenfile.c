@@ -126,7 +126,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	free(err);
 
-	if (csv == 0) {
+	/* Go's reader turns \r\n inside a quoted field into \n, so reading
+	 * what was read, quoted again, is not the identity for fields with \r. */
+	if (csv == 0 && !memchr(data, '\r', size)) {
 		struct records b = { CK_BUF_INIT, CK_BUF_INIT, 0, 0 };
 		char *err2 = NULL;
 		if (ck_csv_read(a.quoted.data ? a.quoted.data : "", a.quoted.len, collect, &b,
