@@ -5,6 +5,7 @@
 #include "apiserver/apiserver.h"
 #include "util/flags.h"
 #include "util/log.h"
+#include "util/rlimit.h"
 #include "util/signal.h"
 
 int main(int argc, char **argv)
@@ -96,6 +97,9 @@ int main(int argc, char **argv)
 	cfg.min_request_timeout_s = min_timeout;
 	cfg.threads = threads > 0 ? (unsigned)threads : 0;
 	cfg.watch_bookmark_interval_ms = bookmarks;
+	/* As Go's runtime does for upstream: every watch is a descriptor. */
+	if (ck_rlimit_raise_nofile(NULL) < 0)
+		ck_log_warn("unable to raise the open-files limit");
 	if (ck_signal_setup() < 0)
 		ck_log_fatal("unable to set up signal handlers");
 

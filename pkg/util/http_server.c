@@ -16,6 +16,7 @@
 #include "util/common.h"
 #include "util/limits.h"
 #include "util/log.h"
+#include "util/rlimit.h"
 
 #define DEFAULT_MAX_PENDING (16u * 1024 * 1024)
 
@@ -163,6 +164,35 @@ const char *ck_http_request_remote_addr(const struct ck_http_request *req)
 	return req->remote;
 }
 
+/* Per connection (with a client CA): the client certificate's verification,
+ * done once and reused by the connection's later requests. */
+struct conn_tls {
+	int status; /* 1: not verified yet; else ck_http_request_peer_cert's */
+	unsigned char *der;
+	size_t len;
+};
+
+static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+			  enum MHD_ConnectionNotificationCode toe)
+{
+	(void)conn;
+	struct ck_http_server *srv = cls;
+	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+		if (srv->client_ca_pem) {
+			struct conn_tls *t = ck_calloc(1, sizeof(*t));
+			t->status = 1;
+			*socket_context = t;
+		}
+		return;
+	}
+	struct conn_tls *t = *socket_context;
+	if (t) {
+		free(t->der);
+		free(t);
+	}
+	*socket_context = NULL;
+}
+
 int ck_http_request_peer_cert(struct ck_http_request *req, const unsigned char **ret_der,
 			      size_t *ret_len)
 {
@@ -179,10 +209,26 @@ int ck_http_request_peer_cert(struct ck_http_request *req, const unsigned char *
 		if (certs && n > 0) {
 			req->peer_der = certs[0].data;
 			req->peer_len = certs[0].size;
-			req->peer_status =
-			    gnutls_certificate_verify_peers2(session, &status) == 0 && status == 0
-				? 0
-				: -EACCES;
+			const union MHD_ConnectionInfo *si =
+			    MHD_get_connection_info(req->conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+			struct conn_tls *t = si ? si->socket_context : NULL;
+			if (t && t->status != 1 && t->len == certs[0].size &&
+			    memcmp(t->der, certs[0].data, t->len) == 0) {
+				req->peer_status = t->status;
+			} else {
+				req->peer_status =
+				    gnutls_certificate_verify_peers2(session, &status) == 0 &&
+					    status == 0
+					? 0
+					: -EACCES;
+				if (t) {
+					free(t->der);
+					t->der = ck_malloc(certs[0].size);
+					memcpy(t->der, certs[0].data, certs[0].size);
+					t->len = certs[0].size;
+					t->status = req->peer_status;
+				}
+			}
 		}
 	}
 	if (req->peer_der) {
@@ -411,8 +457,20 @@ struct ck_http_stream *ck_http_respond_stream(struct ck_http_request *req, int s
 	s->max_pending = max_pending ? max_pending : DEFAULT_MAX_PENDING;
 	ck_buf_init(&s->pending, s->max_pending);
 
-	struct MHD_Response *resp = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 16 * 1024,
-								      stream_read, s, stream_done);
+	/*
+	 * A HEAD request gets the headers only: MHD would still end a chunked
+	 * body with "0\r\n\r\n" after them, which breaks the connection's
+	 * framing. The producer sees a stream that is already gone.
+	 */
+	if (strcmp(req->method, MHD_HTTP_METHOD_HEAD) == 0) {
+		s->gone = true;
+		atomic_store(&s->refs, 1);
+		queue(req, status, content_type,
+		      MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT));
+		return s;
+	}
+	struct MHD_Response *resp = MHD_create_response_from_callback(
+	    MHD_SIZE_UNKNOWN, CK_HTTP_STREAM_BLOCK, stream_read, s, stream_done);
 	if (!resp) {
 		s->gone = true;
 		atomic_store(&s->refs, 1);
@@ -513,6 +571,23 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
 	ck_log_v(4, "http: %s", line);
 }
 
+/*
+ * MHD's own connection limit is FD_SETSIZE - 4 (1020) even with epoll, shared
+ * by the worker threads: too few for thousands of watches. Allow as many as
+ * the process may open descriptors, keeping a share for everything else
+ * (etcd channels, files, logs).
+ */
+static unsigned connection_limit(void)
+{
+	uint64_t soft = 0;
+	if (ck_rlimit_nofile(&soft, NULL) < 0)
+		return 1020;
+	if (soft > 1u << 20)
+		soft = 1u << 20;
+	uint64_t reserve = soft / 16 > 64 ? soft / 16 : 64;
+	return (unsigned)(soft > 2 * reserve ? soft - reserve : soft / 2 + 1);
+}
+
 int ck_http_server_start(const struct ck_http_server_config *cfg, struct ck_http_server **ret)
 {
 	int r = 0;
@@ -566,8 +641,10 @@ int ck_http_server_start(const struct ck_http_server_config *cfg, struct ck_http
 		{ MHD_OPTION_THREAD_POOL_SIZE, (intptr_t)srv->cfg.threads, NULL },
 		{ MHD_OPTION_CONNECTION_TIMEOUT, (intptr_t)srv->cfg.idle_timeout_s, NULL },
 		{ MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)on_completed, NULL },
+		{ MHD_OPTION_NOTIFY_CONNECTION, (intptr_t)on_connection, srv },
 		{ MHD_OPTION_EXTERNAL_LOGGER, (intptr_t)mhd_log, NULL },
-		{ MHD_OPTION_CONNECTION_MEMORY_LIMIT, 64 * 1024, NULL },
+		{ MHD_OPTION_CONNECTION_MEMORY_LIMIT, CK_HTTP_CONNECTION_MEMORY, NULL },
+		{ MHD_OPTION_CONNECTION_LIMIT, (intptr_t)connection_limit(), NULL },
 		{ MHD_OPTION_LISTENING_ADDRESS_REUSE, 1, NULL },
 		/* Without TLS the list ends here. */
 		{ srv->cert_pem ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, 0, srv->cert_pem },

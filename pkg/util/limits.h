@@ -25,6 +25,23 @@
  * headroom for encoding. */
 #define CK_DEFAULT_BUF_MAX (64u * 1024 * 1024)
 
+/*
+ * Memory libmicrohttpd gives each HTTP connection. A request's line and
+ * headers must fit in it, so it is also the largest header block (about
+ * 15 KiB: Node.js allows 16 KiB, nginx 4 x 8 KiB; Go's 1 MiB is out of
+ * reach for a per-connection pool). MHD zeroes half of it per connection
+ * and all of it per keep-alive request, so it is most of what a watch or an
+ * idle connection costs: 64 KiB made each watch cost about 64 KiB of RSS.
+ */
+#define CK_HTTP_CONNECTION_MEMORY (16 * 1024)
+
+/*
+ * The buffer MHD allocates and zeroes for each streamed response. Chunked
+ * streams (HTTP/1.1) are written through the connection's memory instead;
+ * only an HTTP/1.0 client's stream uses this one, so small is enough.
+ */
+#define CK_HTTP_STREAM_BLOCK 1024
+
 /* Longest label value / name segment (DNS-1123 label), upstream. */
 #define CK_DNS1123_LABEL_MAX 63
 /* Longest DNS-1123 subdomain, upstream. */
