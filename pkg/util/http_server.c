@@ -5,12 +5,14 @@
 #include <gnutls/gnutls.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "util/common.h"
@@ -19,6 +21,9 @@
 #include "util/rlimit.h"
 
 #define DEFAULT_MAX_PENDING (16u * 1024 * 1024)
+
+/* How often the sweeper looks for clients that left a suspended stream. */
+#define SWEEP_INTERVAL_MS 1000
 
 struct ck_http_server {
 	struct MHD_Daemon *mhd;
@@ -30,6 +35,9 @@ struct ck_http_server {
 	pthread_mutex_t lock;		/* guards streams and stopping */
 	struct ck_http_stream *streams; /* live streams, for stop */
 	bool stopping;
+	pthread_cond_t sweep_cond; /* with lock: wakes the sweeper at stop */
+	pthread_t sweeper;	   /* sweep_main */
+	bool sweeper_started;
 };
 
 struct header {
@@ -62,10 +70,12 @@ struct ck_http_stream {
 	struct ck_buf pending; /* bytes from off on are not yet sent */
 	size_t off;
 	size_t max_pending;
-	bool suspended; /* the connection is suspended, waiting for bytes */
-	bool closed;	/* the producer ended the body */
-	bool gone;	/* the client went away (the response is done) */
-	bool stopping;	/* the server is stopping: end the body now */
+	bool suspended;	  /* the connection is suspended, waiting for bytes */
+	bool closed;	  /* the producer ended the body */
+	bool gone;	  /* the client went away (the response is done) */
+	bool stopping;	  /* the server is stopping: end the body now */
+	bool peer_closed; /* the client closed its side while we were suspended */
+	int fd;		  /* the connection's socket, or -1 */
 	void (*on_gone)(void *data);
 	void *on_gone_data;
 	struct ck_http_stream *prev, *next; /* server's list, under srv->lock */
@@ -397,7 +407,7 @@ static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
 	struct ck_http_stream *s = cls;
 	ssize_t n;
 	pthread_mutex_lock(&s->lock);
-	if (s->gone) {
+	if (s->gone || s->peer_closed) {
 		n = MHD_CONTENT_READER_END_WITH_ERROR;
 	} else if (s->pending.len > s->off) {
 		size_t avail = s->pending.len - s->off;
@@ -454,6 +464,9 @@ struct ck_http_stream *ck_http_respond_stream(struct ck_http_request *req, int s
 	atomic_init(&s->refs, 2); /* the server's and the producer's */
 	s->srv = req->srv;
 	s->conn = req->conn;
+	const union MHD_ConnectionInfo *ci =
+	    MHD_get_connection_info(req->conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+	s->fd = ci ? ci->connect_fd : -1;
 	s->max_pending = max_pending ? max_pending : DEFAULT_MAX_PENDING;
 	ck_buf_init(&s->pending, s->max_pending);
 
@@ -588,12 +601,88 @@ static unsigned connection_limit(void)
 	return (unsigned)(soft > 2 * reserve ? soft - reserve : soft / 2 + 1);
 }
 
+/*
+ * MHD does not poll a suspended connection, so a client that leaves a
+ * quiet stream (a watch) would be noticed only when a later write fails,
+ * which may be an hour away. Every SWEEP_INTERVAL_MS this polls the
+ * suspended streams' sockets for the client's close and ends those streams,
+ * as Go's server notices a closed connection at once (its background read
+ * cancels the request). A client that only half-closes counts as gone too,
+ * as there.
+ */
+static void *sweep_main(void *arg)
+{
+	struct ck_http_server *srv = arg;
+	struct pollfd *fds = NULL;
+	struct ck_http_stream **streams = NULL;
+	size_t cap = 0;
+	pthread_mutex_lock(&srv->lock);
+	while (!srv->stopping) {
+		struct timespec ts;
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		ts.tv_sec += SWEEP_INTERVAL_MS / 1000;
+		ts.tv_nsec += (SWEEP_INTERVAL_MS % 1000) * 1000000L;
+		if (ts.tv_nsec >= 1000000000L) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&srv->sweep_cond, &srv->lock, &ts);
+		if (srv->stopping)
+			break;
+		/* The suspended streams, each held by a reference while polled. */
+		size_t n = 0;
+		for (struct ck_http_stream *s = srv->streams; s; s = s->next) {
+			pthread_mutex_lock(&s->lock);
+			bool parked = s->suspended && !s->gone && s->fd >= 0;
+			pthread_mutex_unlock(&s->lock);
+			if (!parked)
+				continue;
+			if (n == cap) {
+				cap = cap ? 2 * cap : 64;
+				fds = ck_realloc(fds, cap * sizeof(*fds));
+				streams = ck_realloc(streams, cap * sizeof(*streams));
+			}
+			ck_http_stream_ref(s);
+			fds[n] = (struct pollfd){ .fd = s->fd, .events = POLLRDHUP };
+			streams[n++] = s;
+		}
+		pthread_mutex_unlock(&srv->lock);
+		/* A stream resumed meanwhile may have had its socket closed and the
+		 * number reused: only one still suspended is ended. */
+		if (n && poll(fds, n, 0) > 0) {
+			for (size_t i = 0; i < n; i++) {
+				if (!(fds[i].revents & (POLLRDHUP | POLLHUP | POLLERR)))
+					continue;
+				struct ck_http_stream *s = streams[i];
+				pthread_mutex_lock(&s->lock);
+				if (s->suspended && !s->gone) {
+					s->peer_closed = true;
+					wake_locked(s);
+				}
+				pthread_mutex_unlock(&s->lock);
+			}
+		}
+		for (size_t i = 0; i < n; i++)
+			ck_http_stream_unref(streams[i]);
+		pthread_mutex_lock(&srv->lock);
+	}
+	pthread_mutex_unlock(&srv->lock);
+	free(fds);
+	free(streams);
+	return NULL;
+}
+
 int ck_http_server_start(const struct ck_http_server_config *cfg, struct ck_http_server **ret)
 {
 	int r = 0;
 	struct ck_http_server *srv = ck_calloc(1, sizeof(*srv));
 	srv->cfg = *cfg;
 	pthread_mutex_init(&srv->lock, NULL);
+	pthread_condattr_t ca;
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&srv->sweep_cond, &ca);
+	pthread_condattr_destroy(&ca);
 	if (!srv->cfg.max_body)
 		srv->cfg.max_body = CK_MAX_REQUEST_BODY;
 	if (!srv->cfg.idle_timeout_s)
@@ -664,12 +753,19 @@ int ck_http_server_start(const struct ck_http_server_config *cfg, struct ck_http
 	}
 	const union MHD_DaemonInfo *di = MHD_get_daemon_info(srv->mhd, MHD_DAEMON_INFO_BIND_PORT);
 	srv->port = di ? di->port : cfg->port;
+	if ((r = pthread_create(&srv->sweeper, NULL, sweep_main, srv)) != 0) {
+		r = -r;
+		MHD_stop_daemon(srv->mhd);
+		goto fail;
+	}
+	srv->sweeper_started = true;
 	*ret = srv;
 	return 0;
 fail:
 	free(srv->cert_pem);
 	free(srv->key_pem);
 	free(srv->client_ca_pem);
+	pthread_cond_destroy(&srv->sweep_cond);
 	pthread_mutex_destroy(&srv->lock);
 	free(srv);
 	return r;
@@ -693,11 +789,15 @@ void ck_http_server_stop(struct ck_http_server *srv)
 		wake_locked(s);
 		pthread_mutex_unlock(&s->lock);
 	}
+	pthread_cond_signal(&srv->sweep_cond);
 	pthread_mutex_unlock(&srv->lock);
+	if (srv->sweeper_started)
+		pthread_join(srv->sweeper, NULL);
 	MHD_stop_daemon(srv->mhd);
 	free(srv->cert_pem);
 	free(srv->key_pem);
 	free(srv->client_ca_pem);
+	pthread_cond_destroy(&srv->sweep_cond);
 	pthread_mutex_destroy(&srv->lock);
 	free(srv);
 }

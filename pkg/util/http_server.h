@@ -13,7 +13,11 @@
  *  - Streams (watches, logs): ck_http_respond_stream() answers with a
  *    chunked body whose bytes a producer pushes later from any thread.
  *    While nothing is queued the connection is suspended: it holds no
- *    thread, only memory; ck_http_stream_write() resumes it.
+ *    thread, only memory; ck_http_stream_write() resumes it. A client that
+ *    closes a suspended stream is noticed within a second (its socket is
+ *    polled for the close), as Go's server notices it at once.
+ *  - A HEAD request answered with a stream gets the headers only; the
+ *    producer sees a stream that is already gone.
  *
  * Lifetimes: the request belongs to the server and is valid only inside the
  * handler call. A stream is shared by the server and the producer: each

@@ -9,11 +9,13 @@
  * What must hold: every answer is well-formed HTTP/1.x whose body, when it
  * is JSON with an error code, is a Status carrying that code; no request
  * hangs; the server stays alive and ready, answers /version within 1 s at
- * the end, exits on SIGTERM, and its log has no sanitizer report.
+ * the end (with partial requests still open), drops every watch once its
+ * client left, exits on SIGTERM, and its log has no sanitizer report.
  *
  * One seed drives every choice: CK_MALFORMED_SEED overrides the fixed
  * default (printed at the start, with the index of any failing request),
- * CK_MALFORMED_REQUESTS the count (default 3000).
+ * CK_MALFORMED_REQUESTS the count (default 3000); CK_MALFORMED_TRACE=1
+ * prints every request's first line and every answer's headers.
  */
 #include <check.h>
 #include <errno.h>
@@ -1543,6 +1545,27 @@ static int sanitizer_lines(const char *log_file)
 	return found;
 }
 
+/* The sum of apiserver_registered_watchers over every kind, or -1. */
+static long registered_watchers(const char *base)
+{
+	char url[256];
+	struct ck_test_response resp;
+	long sum = -1;
+	snprintf(url, sizeof(url), "%s/metrics", base);
+	if (ck_test_http("GET", url, NULL, NULL, NULL, &resp) == 0 && resp.code == 200) {
+		static const char name[] = "apiserver_registered_watchers{";
+		sum = 0;
+		for (const char *p = strstr(ck_buf_str(&resp.body), name); p;
+		     p = strstr(p + 1, name)) {
+			const char *v = strchr(p, '}');
+			if (v)
+				sum += strtol(v + 1, NULL, 10);
+		}
+	}
+	ck_test_response_release(&resp);
+	return sum;
+}
+
 static void setup(void)
 {
 	signal(SIGPIPE, SIG_IGN);
@@ -1650,6 +1673,12 @@ START_TEST(test_malformed_requests)
 	for (int i = 0; i < r.nheld; i++)
 		conn_close(&r.held[i]);
 	conn_close(&r.conn);
+	/* Every watch's client has left: the server lets them all go, on a
+	 * quiet resource too (it notices closed connections). */
+	long watchers = -1;
+	double w_deadline = ck_test_now_ms() + ck_test_timeout(10) * 1000;
+	while ((watchers = registered_watchers(base)) != 0 && ck_test_now_ms() < w_deadline)
+		ck_test_sleep_ms(200);
 
 	fprintf(stderr,
 		"malformed: %d requests in %.1f s: %d answered (1xx %d, 2xx %d, 3xx %d, 4xx %d, "
@@ -1659,6 +1688,8 @@ START_TEST(test_malformed_requests)
 		r.codes[4], r.codes[5], r.streams, r.unanswered_ok, r.left_waiting, version_ms,
 		r.failures);
 	ck_assert_msg(code == 200, "GET /version answered %ld after the run", code);
+	ck_assert_msg(watchers == 0, "%ld watches still registered after their clients left",
+		      watchers);
 	ck_assert_msg(version_ms < 1000, "GET /version took %.0f ms after the run", version_ms);
 	json_object *ready = ck_test_request(base, "GET", "/readyz", NULL, &code);
 	json_object_put(ready);
