@@ -3,16 +3,15 @@
  * official Python client, unchanged.
  */
 #include <check.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "../lib/apiserver.h"
 #include "../lib/etcd.h"
 #include "../lib/runner.h"
+#include "../lib/shell.h"
 #include "util/buf.h"
 
 static struct ck_test_etcd *etcd;
@@ -31,47 +30,19 @@ static void teardown(void)
 	ck_test_etcd_free(etcd);
 }
 
-/* Runs a shell command; returns its exit status and output (stdout+stderr). */
-static int run(struct ck_buf *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int run(struct ck_buf *out, const char *fmt, ...)
-{
-	struct ck_buf cmd = CK_BUF_INIT;
-	va_list ap;
-	va_start(ap, fmt);
-	ck_buf_vaddf(&cmd, fmt, ap);
-	va_end(ap);
-	ck_buf_adds(&cmd, " 2>&1");
-	ck_buf_reset(out);
-	FILE *p = popen(ck_buf_str(&cmd), "r");
-	ck_assert_ptr_nonnull(p);
-	char chunk[4096];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof(chunk), p)) > 0)
-		ck_buf_add(out, chunk, n);
-	int st = pclose(p);
-	ck_buf_release(&cmd);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : 255;
-}
-
 #define KUBECTL "/usr/bin/kubectl --kubeconfig %s "
 #define KC ck_test_apiserver_kubeconfig(api)
-
-static void expect(struct ck_buf *out, const char *what)
-{
-	ck_assert_msg(strstr(ck_buf_str(out), what) != NULL, "expected '%s' in:\n%s", what,
-		      ck_buf_str(out));
-}
 
 START_TEST(test_kubectl)
 {
 	struct ck_buf out = CK_BUF_INIT;
-	ck_assert_int_eq(run(&out, KUBECTL "version -o json", KC), 0);
-	expect(&out, "\"gitVersion\": \"v1.30.0-ckube\"");
-	ck_assert_int_eq(run(&out, KUBECTL "api-resources", KC), 0);
-	expect(&out, "configmaps");
-	expect(&out, "leases");
-	ck_assert_int_eq(run(&out, KUBECTL "api-versions", KC), 0);
-	expect(&out, "coordination.k8s.io/v1");
+	ck_assert_int_eq(ck_test_sh(&out, KUBECTL "version -o json", KC), 0);
+	ck_test_expect_in(&out, "\"gitVersion\": \"v1.30.0-ckube\"");
+	ck_assert_int_eq(ck_test_sh(&out, KUBECTL "api-resources", KC), 0);
+	ck_test_expect_in(&out, "configmaps");
+	ck_test_expect_in(&out, "leases");
+	ck_assert_int_eq(ck_test_sh(&out, KUBECTL "api-versions", KC), 0);
+	ck_test_expect_in(&out, "coordination.k8s.io/v1");
 
 	char dir[] = "/tmp/ck-kubectl-XXXXXX";
 	ck_assert_ptr_nonnull(mkdtemp(dir));
@@ -82,54 +53,56 @@ START_TEST(test_kubectl)
 	      "---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: ks\nstringData: {}\n",
 	      f);
 	fclose(f);
-	ck_assert_int_eq(run(&out, KUBECTL "create --validate=false -f %s", KC, file), 0);
-	expect(&out, "configmap/kc created");
-	expect(&out, "secret/ks created");
+	ck_assert_int_eq(ck_test_sh(&out, KUBECTL "create --validate=false -f %s", KC, file), 0);
+	ck_test_expect_in(&out, "configmap/kc created");
+	ck_test_expect_in(&out, "secret/ks created");
 
-	ck_assert_int_eq(run(&out, KUBECTL "get configmaps", KC), 0);
-	expect(&out, "NAME");
-	expect(&out, "DATA");
-	expect(&out, "AGE");
-	expect(&out, "kc ");
-	ck_assert_int_eq(run(&out, KUBECTL "get cm kc -o json", KC), 0);
-	expect(&out, "\"kind\": \"ConfigMap\"");
-	ck_assert_int_eq(run(&out, KUBECTL "get cm kc -o yaml", KC), 0);
-	expect(&out, "  a: \"1\"");
-	ck_assert_int_eq(run(&out, KUBECTL "get cm -o name", KC), 0);
-	expect(&out, "configmap/kc");
-	ck_assert_int_eq(run(&out, KUBECTL "get cm kc -o jsonpath='{.data.a}'", KC), 0);
+	ck_assert_int_eq(ck_test_sh(&out, KUBECTL "get configmaps", KC), 0);
+	ck_test_expect_in(&out, "NAME");
+	ck_test_expect_in(&out, "DATA");
+	ck_test_expect_in(&out, "AGE");
+	ck_test_expect_in(&out, "kc ");
+	ck_assert_int_eq(ck_test_sh(&out, KUBECTL "get cm kc -o json", KC), 0);
+	ck_test_expect_in(&out, "\"kind\": \"ConfigMap\"");
+	ck_assert_int_eq(ck_test_sh(&out, KUBECTL "get cm kc -o yaml", KC), 0);
+	ck_test_expect_in(&out, "  a: \"1\"");
+	ck_assert_int_eq(ck_test_sh(&out, KUBECTL "get cm -o name", KC), 0);
+	ck_test_expect_in(&out, "configmap/kc");
+	ck_assert_int_eq(ck_test_sh(&out, KUBECTL "get cm kc -o jsonpath='{.data.a}'", KC), 0);
 	ck_assert_str_eq(ck_buf_str(&out), "1");
-	ck_assert_int_eq(run(&out, KUBECTL "get ns", KC), 0);
-	expect(&out, "kube-system");
-	expect(&out, "Active");
+	ck_assert_int_eq(ck_test_sh(&out, KUBECTL "get ns", KC), 0);
+	ck_test_expect_in(&out, "kube-system");
+	ck_test_expect_in(&out, "Active");
 
-	ck_assert_int_eq(run(&out, KUBECTL "label cm kc tier=web", KC), 0);
-	expect(&out, "configmap/kc labeled");
-	ck_assert_int_eq(run(&out, KUBECTL "annotate cm kc note=hi", KC), 0);
-	expect(&out, "configmap/kc annotated");
-	ck_assert_int_eq(run(&out, KUBECTL "get cm -l tier=web --show-labels", KC), 0);
-	expect(&out, "tier=web");
-	ck_assert_int_eq(run(&out, KUBECTL "patch cm kc -p '{\"data\":{\"b\":\"2\"}}'", KC), 0);
-	expect(&out, "configmap/kc patched");
-	ck_assert_int_eq(
-	    run(&out, KUBECTL "patch cm kc --type merge -p '{\"data\":{\"c\":\"3\"}}'", KC), 0);
-	ck_assert_int_eq(run(&out,
-			     KUBECTL "patch cm kc --type json -p "
-				     "'[{\"op\":\"remove\",\"path\":\"/data/a\"}]'",
-			     KC),
+	ck_assert_int_eq(ck_test_sh(&out, KUBECTL "label cm kc tier=web", KC), 0);
+	ck_test_expect_in(&out, "configmap/kc labeled");
+	ck_assert_int_eq(ck_test_sh(&out, KUBECTL "annotate cm kc note=hi", KC), 0);
+	ck_test_expect_in(&out, "configmap/kc annotated");
+	ck_assert_int_eq(ck_test_sh(&out, KUBECTL "get cm -l tier=web --show-labels", KC), 0);
+	ck_test_expect_in(&out, "tier=web");
+	ck_assert_int_eq(ck_test_sh(&out, KUBECTL "patch cm kc -p '{\"data\":{\"b\":\"2\"}}'", KC),
 			 0);
-	ck_assert_int_eq(run(&out, KUBECTL "get cm kc -o jsonpath='{.data}'", KC), 0);
+	ck_test_expect_in(&out, "configmap/kc patched");
+	ck_assert_int_eq(
+	    ck_test_sh(&out, KUBECTL "patch cm kc --type merge -p '{\"data\":{\"c\":\"3\"}}'", KC),
+	    0);
+	ck_assert_int_eq(ck_test_sh(&out,
+				    KUBECTL "patch cm kc --type json -p "
+					    "'[{\"op\":\"remove\",\"path\":\"/data/a\"}]'",
+				    KC),
+			 0);
+	ck_assert_int_eq(ck_test_sh(&out, KUBECTL "get cm kc -o jsonpath='{.data}'", KC), 0);
 	ck_assert_str_eq(ck_buf_str(&out), "{\"b\":\"2\",\"c\":\"3\"}");
 
 	/* get -w on one name: the current state first; `timeout` ends it. */
-	run(&out, "timeout 4 " KUBECTL "get cm kc -w", KC);
-	expect(&out, "kc ");
+	ck_test_sh(&out, "timeout 4 " KUBECTL "get cm kc -w", KC);
+	ck_test_expect_in(&out, "kc ");
 
-	ck_assert_int_eq(run(&out, KUBECTL "delete cm kc", KC), 0);
-	expect(&out, "configmap \"kc\" deleted");
-	ck_assert_int_ne(run(&out, KUBECTL "get cm kc", KC), 0);
-	expect(&out, "Error from server (NotFound): configmaps \"kc\" not found");
-	ck_assert_int_eq(run(&out, KUBECTL "delete -f %s --ignore-not-found", KC, file), 0);
+	ck_assert_int_eq(ck_test_sh(&out, KUBECTL "delete cm kc", KC), 0);
+	ck_test_expect_in(&out, "configmap \"kc\" deleted");
+	ck_assert_int_ne(ck_test_sh(&out, KUBECTL "get cm kc", KC), 0);
+	ck_test_expect_in(&out, "Error from server (NotFound): configmaps \"kc\" not found");
+	ck_assert_int_eq(ck_test_sh(&out, KUBECTL "delete -f %s --ignore-not-found", KC, file), 0);
 	unlink(file);
 	rmdir(dir);
 	ck_buf_release(&out);
@@ -139,9 +112,9 @@ END_TEST
 START_TEST(test_python_client)
 {
 	struct ck_buf out = CK_BUF_INIT;
-	int st = run(&out, "/usr/bin/python3 test/integration/python/client_test.py %s", KC);
+	int st = ck_test_sh(&out, "/usr/bin/python3 test/integration/python/client_test.py %s", KC);
 	ck_assert_msg(st == 0, "python client failed:\n%s", ck_buf_str(&out));
-	expect(&out, "python client: ok");
+	ck_test_expect_in(&out, "python client: ok");
 	ck_buf_release(&out);
 }
 END_TEST

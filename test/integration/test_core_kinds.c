@@ -9,17 +9,16 @@
  */
 #include <check.h>
 #include <pthread.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "../lib/apiserver.h"
 #include "../lib/etcd.h"
 #include "../lib/http.h"
 #include "../lib/runner.h"
+#include "../lib/shell.h"
 #include "apimachinery/object.h"
 #include "util/buf.h"
 #include "util/common.h"
@@ -684,52 +683,8 @@ START_TEST(test_other_kinds)
 }
 END_TEST
 
-/* Runs a shell command; returns its exit status and output (stdout+stderr). */
-static int run(struct ck_buf *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int run(struct ck_buf *out, const char *fmt, ...)
-{
-	struct ck_buf cmd = CK_BUF_INIT;
-	va_list ap;
-	va_start(ap, fmt);
-	ck_buf_vaddf(&cmd, fmt, ap);
-	va_end(ap);
-	ck_buf_adds(&cmd, " 2>&1");
-	ck_buf_reset(out);
-	FILE *p = popen(ck_buf_str(&cmd), "r");
-	ck_assert_ptr_nonnull(p);
-	char chunk[4096];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof(chunk), p)) > 0)
-		ck_buf_add(out, chunk, n);
-	int st = pclose(p);
-	ck_buf_release(&cmd);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : 255;
-}
-
 #define KUBECTL "/usr/bin/kubectl --kubeconfig %s "
 #define KC ck_test_apiserver_kubeconfig(api)
-
-static void expect(struct ck_buf *out, const char *what)
-{
-	ck_assert_msg(strstr(ck_buf_str(out), what) != NULL, "expected '%s' in:\n%s", what,
-		      ck_buf_str(out));
-}
-
-/* Like expect(), but table column padding is ignored: runs of spaces in the
- * output are collapsed to one before searching for @what. */
-static void expect_cols(struct ck_buf *out, const char *what)
-{
-	struct ck_buf norm = CK_BUF_INIT;
-	const char *s = ck_buf_str(out);
-	for (size_t i = 0; s[i] != '\0'; i++) {
-		if (s[i] == ' ' && i > 0 && s[i - 1] == ' ')
-			continue;
-		ck_assert_int_eq(ck_buf_addc(&norm, s[i]), 0);
-	}
-	ck_assert_msg(strstr(ck_buf_str(&norm), what) != NULL, "expected '%s' in:\n%s", what,
-		      ck_buf_str(out));
-	ck_buf_release(&norm);
-}
 
 START_TEST(test_kubectl)
 {
@@ -753,41 +708,43 @@ START_TEST(test_kubectl)
 	      "\"containerRuntimeVersion\":\"containerd://1.6.20\"}}}]}",
 	      f);
 	fclose(f);
-	ck_assert_int_eq(run(&out, KUBECTL "create --validate=false -f %s", KC, file), 0);
-	expect(&out, "pod/kp created");
-	expect(&out, "service/ks created");
-	expect(&out, "node/kn created");
-	ck_assert_int_eq(run(&out, KUBECTL "get pods,svc,nodes -o wide", KC), 0);
-	expect_cols(&out, "NAME READY STATUS RESTARTS AGE IP NODE NOMINATED NODE READINESS GATES");
-	expect_cols(&out, "pod/kp 0/1 Pending 0 ");
-	expect_cols(&out, "NAME TYPE CLUSTER-IP EXTERNAL-IP PORT(S) AGE SELECTOR");
-	expect_cols(&out, "service/kubernetes ClusterIP 10.0.0.1 <none> 443/TCP ");
-	expect_cols(&out, "service/ks NodePort ");
-	expect(&out, "8080:30");
-	expect(&out, "app=kp");
-	expect_cols(&out, "NAME STATUS ROLES AGE VERSION INTERNAL-IP EXTERNAL-IP OS-IMAGE "
-			  "KERNEL-VERSION CONTAINER-RUNTIME");
-	expect_cols(&out, "node/kn Ready control-plane ");
-	expect(&out, "192.0.2.7");
-	expect(&out, "containerd://1.6.20");
-	ck_assert_int_eq(run(&out, KUBECTL "get endpoints kubernetes", KC), 0);
-	expect(&out, "ENDPOINTS");
-	ck_assert_int_eq(run(&out, KUBECTL "get cs", KC), 0);
-	expect(&out, "etcd-0");
-	expect(&out, "Healthy");
+	ck_assert_int_eq(ck_test_sh(&out, KUBECTL "create --validate=false -f %s", KC, file), 0);
+	ck_test_expect_in(&out, "pod/kp created");
+	ck_test_expect_in(&out, "service/ks created");
+	ck_test_expect_in(&out, "node/kn created");
+	ck_assert_int_eq(ck_test_sh(&out, KUBECTL "get pods,svc,nodes -o wide", KC), 0);
+	ck_test_expect_cols(
+	    &out, "NAME READY STATUS RESTARTS AGE IP NODE NOMINATED NODE READINESS GATES");
+	ck_test_expect_cols(&out, "pod/kp 0/1 Pending 0 ");
+	ck_test_expect_cols(&out, "NAME TYPE CLUSTER-IP EXTERNAL-IP PORT(S) AGE SELECTOR");
+	ck_test_expect_cols(&out, "service/kubernetes ClusterIP 10.0.0.1 <none> 443/TCP ");
+	ck_test_expect_cols(&out, "service/ks NodePort ");
+	ck_test_expect_in(&out, "8080:30");
+	ck_test_expect_in(&out, "app=kp");
+	ck_test_expect_cols(&out, "NAME STATUS ROLES AGE VERSION INTERNAL-IP EXTERNAL-IP OS-IMAGE "
+				  "KERNEL-VERSION CONTAINER-RUNTIME");
+	ck_test_expect_cols(&out, "node/kn Ready control-plane ");
+	ck_test_expect_in(&out, "192.0.2.7");
+	ck_test_expect_in(&out, "containerd://1.6.20");
+	ck_assert_int_eq(ck_test_sh(&out, KUBECTL "get endpoints kubernetes", KC), 0);
+	ck_test_expect_in(&out, "ENDPOINTS");
+	ck_assert_int_eq(ck_test_sh(&out, KUBECTL "get cs", KC), 0);
+	ck_test_expect_in(&out, "etcd-0");
+	ck_test_expect_in(&out, "Healthy");
 	ck_assert_int_eq(
-	    run(&out, KUBECTL "get pods --field-selector status.phase=Pending -o name", KC), 0);
-	expect(&out, "pod/kp");
-	ck_assert_int_eq(run(&out, KUBECTL "cordon kn", KC), 0);
-	ck_assert_int_eq(run(&out, KUBECTL "get node kn", KC), 0);
-	expect(&out, "Ready,SchedulingDisabled");
-	ck_assert_int_eq(run(&out, KUBECTL "delete pod kp --grace-period=0 --force", KC), 0);
-	expect(&out, "pod \"kp\" force deleted");
-	ck_assert_int_eq(run(&out, KUBECTL "api-resources --api-group=''", KC), 0);
-	expect(&out, "pods ");
-	expect(&out, "po ");
-	expect(&out, "services");
-	expect(&out, "componentstatuses");
+	    ck_test_sh(&out, KUBECTL "get pods --field-selector status.phase=Pending -o name", KC),
+	    0);
+	ck_test_expect_in(&out, "pod/kp");
+	ck_assert_int_eq(ck_test_sh(&out, KUBECTL "cordon kn", KC), 0);
+	ck_assert_int_eq(ck_test_sh(&out, KUBECTL "get node kn", KC), 0);
+	ck_test_expect_in(&out, "Ready,SchedulingDisabled");
+	ck_assert_int_eq(ck_test_sh(&out, KUBECTL "delete pod kp --grace-period=0 --force", KC), 0);
+	ck_test_expect_in(&out, "pod \"kp\" force deleted");
+	ck_assert_int_eq(ck_test_sh(&out, KUBECTL "api-resources --api-group=''", KC), 0);
+	ck_test_expect_in(&out, "pods ");
+	ck_test_expect_in(&out, "po ");
+	ck_test_expect_in(&out, "services");
+	ck_test_expect_in(&out, "componentstatuses");
 	unlink(file);
 	rmdir(dir);
 	ck_buf_release(&out);

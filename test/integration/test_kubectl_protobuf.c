@@ -5,16 +5,15 @@
  * asking for protobuf answers.
  */
 #include <check.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 
 #include "../lib/apiserver.h"
 #include "../lib/etcd.h"
 #include "../lib/http.h"
 #include "../lib/runner.h"
+#include "../lib/shell.h"
 #include "api/protobuf.h"
 #include "util/buf.h"
 
@@ -34,42 +33,14 @@ static void teardown(void)
 	ck_test_etcd_free(etcd);
 }
 
-/* Runs a shell command; its exit status, and its output (stdout+stderr) in out. */
-static int run(struct ck_buf *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int run(struct ck_buf *out, const char *fmt, ...)
-{
-	struct ck_buf cmd = CK_BUF_INIT;
-	va_list ap;
-	va_start(ap, fmt);
-	ck_buf_vaddf(&cmd, fmt, ap);
-	va_end(ap);
-	ck_buf_adds(&cmd, " 2>&1");
-	ck_buf_reset(out);
-	FILE *p = popen(ck_buf_str(&cmd), "r");
-	ck_assert_ptr_nonnull(p);
-	char chunk[4096];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof(chunk), p)) > 0)
-		ck_buf_add(out, chunk, n);
-	int st = pclose(p);
-	ck_buf_release(&cmd);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : 255;
-}
-
 #define KUBECTL "/usr/bin/kubectl --kubeconfig %s "
 #define KC ck_test_apiserver_kubeconfig(api)
-
-static void expect(struct ck_buf *out, const char *what)
-{
-	ck_assert_msg(strstr(ck_buf_str(out), what) != NULL, "expected '%s' in:\n%s", what,
-		      ck_buf_str(out));
-}
 
 /* `kubectl get … -o json` parsed; the caller owns it. */
 static json_object *get_json(const char *what)
 {
 	struct ck_buf out = CK_BUF_INIT;
-	ck_assert_int_eq(run(&out, KUBECTL "get %s -o json", KC, what), 0);
+	ck_assert_int_eq(ck_test_sh(&out, KUBECTL "get %s -o json", KC, what), 0);
 	json_object *o = json_tokener_parse(ck_buf_str(&out));
 	ck_assert_msg(o != NULL, "not JSON: %s", ck_buf_str(&out));
 	ck_buf_release(&out);
@@ -87,21 +58,25 @@ static const char *path_str(json_object *o, const char *a, const char *b)
 START_TEST(test_kubectl_create)
 {
 	struct ck_buf out = CK_BUF_INIT;
-	ck_assert_int_eq(run(&out, KUBECTL "create namespace x", KC), 0);
-	expect(&out, "namespace/x created");
-	ck_assert_int_eq(run(&out, KUBECTL "-n x create configmap c --from-literal=a=b", KC), 0);
-	expect(&out, "configmap/c created");
-	ck_assert_int_eq(run(&out, KUBECTL "-n x create secret generic s --from-literal=k=v", KC),
+	ck_assert_int_eq(ck_test_sh(&out, KUBECTL "create namespace x", KC), 0);
+	ck_test_expect_in(&out, "namespace/x created");
+	ck_assert_int_eq(ck_test_sh(&out, KUBECTL "-n x create configmap c --from-literal=a=b", KC),
 			 0);
-	expect(&out, "secret/s created");
-	ck_assert_int_eq(run(&out, KUBECTL "-n x create serviceaccount sa", KC), 0);
-	expect(&out, "serviceaccount/sa created");
+	ck_test_expect_in(&out, "configmap/c created");
+	ck_assert_int_eq(
+	    ck_test_sh(&out, KUBECTL "-n x create secret generic s --from-literal=k=v", KC), 0);
+	ck_test_expect_in(&out, "secret/s created");
+	ck_assert_int_eq(ck_test_sh(&out, KUBECTL "-n x create serviceaccount sa", KC), 0);
+	ck_test_expect_in(&out, "serviceaccount/sa created");
 
 	/* an error answered in protobuf reads as upstream's (kubectl create wraps it) */
-	ck_assert_int_ne(run(&out, KUBECTL "-n x create configmap c --from-literal=a=b", KC), 0);
-	expect(&out, "error: failed to create configmap: configmaps \"c\" already exists");
-	ck_assert_int_ne(run(&out, KUBECTL "create namespace x", KC), 0);
-	expect(&out, "Error from server (AlreadyExists): namespaces \"x\" already exists");
+	ck_assert_int_ne(ck_test_sh(&out, KUBECTL "-n x create configmap c --from-literal=a=b", KC),
+			 0);
+	ck_test_expect_in(&out,
+			  "error: failed to create configmap: configmaps \"c\" already exists");
+	ck_assert_int_ne(ck_test_sh(&out, KUBECTL "create namespace x", KC), 0);
+	ck_test_expect_in(&out,
+			  "Error from server (AlreadyExists): namespaces \"x\" already exists");
 
 	json_object *ns = get_json("namespace x");
 	ck_assert_str_eq(path_str(ns, "metadata", "name"), "x");
@@ -166,10 +141,11 @@ static void compare(const char *path, long want_code)
 START_TEST(test_protobuf_answers)
 {
 	struct ck_buf out = CK_BUF_INIT;
-	ck_assert_int_eq(run(&out, KUBECTL "create namespace y", KC), 0);
-	ck_assert_int_eq(run(&out, KUBECTL "-n y create configmap c --from-literal=a=b", KC), 0);
-	ck_assert_int_eq(run(&out, KUBECTL "-n y create secret generic s --from-literal=k=v", KC),
+	ck_assert_int_eq(ck_test_sh(&out, KUBECTL "create namespace y", KC), 0);
+	ck_assert_int_eq(ck_test_sh(&out, KUBECTL "-n y create configmap c --from-literal=a=b", KC),
 			 0);
+	ck_assert_int_eq(
+	    ck_test_sh(&out, KUBECTL "-n y create secret generic s --from-literal=k=v", KC), 0);
 	compare("/api/v1/namespaces/y", 200);
 	compare("/api/v1/namespaces/y/configmaps/c", 200);
 	compare("/api/v1/namespaces/y/secrets/s", 200);

@@ -4,20 +4,19 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "proc.h"
 #include "runner.h"
 
 #define ETCD_BIN "/usr/bin/etcd"
@@ -37,37 +36,6 @@ struct ck_test_etcd {
 	const char *extra[MAX_ARGS];
 	size_t n_extra;
 };
-
-static void sleep_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
-		;
-}
-
-/* Reserves `n` distinct free loopback ports by binding port 0 at once. */
-static int free_ports(int *ports, int n)
-{
-	int fds[4];
-	int r = 0, i;
-	for (i = 0; i < n; i++) {
-		struct sockaddr_in a = { .sin_family = AF_INET };
-		socklen_t len = sizeof(a);
-		a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-		fds[i] = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-		if (fds[i] == -1 || bind(fds[i], (struct sockaddr *)&a, sizeof(a)) == -1 ||
-		    getsockname(fds[i], (struct sockaddr *)&a, &len) == -1) {
-			r = -errno;
-			if (fds[i] != -1)
-				close(fds[i]);
-			break;
-		}
-		ports[i] = ntohs(a.sin_port);
-	}
-	while (i-- > 0)
-		close(fds[i]);
-	return r;
-}
 
 static int run_quiet(const char *cmd)
 {
@@ -144,24 +112,6 @@ out:
 	return ok;
 }
 
-static void print_log_tail(const struct ck_test_etcd *e)
-{
-	FILE *f = fopen(e->log_file, "r");
-	char line[1024];
-	char tail[20][1024];
-	int n = 0;
-	if (!f)
-		return;
-	while (fgets(line, sizeof(line), f)) {
-		memcpy(tail[n % 20], line, sizeof(line));
-		n++;
-	}
-	fclose(f);
-	fprintf(stderr, "etcd log (%s), last lines:\n", e->log_file);
-	for (int i = n > 20 ? n - 20 : 0; i < n; i++)
-		fputs(tail[i % 20], stderr);
-}
-
 static int spawn(struct ck_test_etcd *e)
 {
 	char client_url[64], peer_url[64], metrics_url[64], cluster[96], token[64];
@@ -213,50 +163,7 @@ static int spawn(struct ck_test_etcd *e)
 		argv[n++] = e->extra[i];
 	argv[n] = NULL;
 
-	int logfd = open(e->log_file, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-	if (logfd == -1)
-		return -errno;
-	pid_t pid = fork();
-	if (pid == -1) {
-		int r = -errno;
-		close(logfd);
-		return r;
-	}
-	if (pid == 0) {
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		if (getppid() != parent)
-			_exit(127);
-		int nullfd = open("/dev/null", O_RDONLY);
-		if (nullfd != -1)
-			dup2(nullfd, 0);
-		dup2(logfd, 1);
-		dup2(logfd, 2);
-		/* A clean signal mask and dispositions for the daemon. */
-		sigset_t none;
-		sigemptyset(&none);
-		sigprocmask(SIG_SETMASK, &none, NULL);
-		signal(SIGPIPE, SIG_DFL);
-		execv(ETCD_BIN, (char *const *)argv);
-		_exit(127);
-	}
-	close(logfd);
-	e->pid = pid;
-	return 0;
-}
-
-static int reap(struct ck_test_etcd *e, int ms)
-{
-	for (int waited = 0;; waited += 10) {
-		int st;
-		pid_t w = waitpid(e->pid, &st, WNOHANG);
-		if (w == e->pid || (w == -1 && errno == ECHILD)) {
-			e->pid = 0;
-			return 0;
-		}
-		if (waited >= ms)
-			return -ETIMEDOUT;
-		sleep_ms(10);
-	}
+	return ck_test_spawn(argv, e->log_file, &e->pid);
 }
 
 /* Waits for health; -EIO (and the log tail) when etcd exited early. */
@@ -271,17 +178,9 @@ static int wait_healthy(struct ck_test_etcd *e)
 		}
 		if (healthy(e))
 			return 0;
-		sleep_ms(20);
+		ck_test_sleep_ms(20);
 	}
 	return -ETIMEDOUT;
-}
-
-static int remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
 }
 
 /*
@@ -310,7 +209,7 @@ static void remove_stale_dirs(const char *base)
 			pid = 0;
 		fclose(f);
 		if (pid > 0 && kill(pid, 0) == -1 && errno == ESRCH)
-			nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+			ck_test_rmtree(path);
 	}
 	closedir(d);
 }
@@ -358,7 +257,7 @@ int ck_test_etcd_start(const struct ck_test_etcd_options *opts, struct ck_test_e
 		goto fail;
 	for (int attempt = 1;; attempt++) {
 		int ports[3];
-		if ((r = free_ports(ports, 3)) < 0)
+		if ((r = ck_test_free_ports(ports, 3)) < 0)
 			goto fail;
 		e->client_port = ports[0];
 		e->peer_port = ports[1];
@@ -369,15 +268,12 @@ int ck_test_etcd_start(const struct ck_test_etcd_options *opts, struct ck_test_e
 		if (r == 0)
 			break;
 		/* A lost port race makes etcd exit at once: try other ports. */
-		if (e->pid) {
-			kill(e->pid, SIGKILL);
-			reap(e, 10000);
-		}
+		ck_test_etcd_kill(e);
 		if (attempt == START_ATTEMPTS) {
-			print_log_tail(e);
+			ck_test_print_log_tail(e->log_file, 20);
 			goto fail;
 		}
-		nftw(e->data_dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+		ck_test_rmtree(e->data_dir);
 	}
 	*ret = e;
 	return 0;
@@ -418,21 +314,16 @@ int ck_test_etcd_pid(const struct ck_test_etcd *e)
 
 int ck_test_etcd_stop(struct ck_test_etcd *e)
 {
-	if (!e->pid)
-		return 0;
-	kill(e->pid, SIGTERM);
-	if (reap(e, 10000) == 0)
-		return 0;
-	kill(e->pid, SIGKILL);
-	return reap(e, 60000);
+	int r = ck_test_stop(e->pid, SIGTERM, 10000);
+	e->pid = 0;
+	return r;
 }
 
 int ck_test_etcd_kill(struct ck_test_etcd *e)
 {
-	if (!e->pid)
-		return 0;
-	kill(e->pid, SIGKILL);
-	return reap(e, 60000);
+	int r = ck_test_stop(e->pid, SIGKILL, 60000);
+	e->pid = 0;
+	return r;
 }
 
 int ck_test_etcd_restart(struct ck_test_etcd *e)
@@ -443,7 +334,7 @@ int ck_test_etcd_restart(struct ck_test_etcd *e)
 	if ((r = spawn(e)) < 0)
 		return r;
 	if ((r = wait_healthy(e)) < 0) {
-		print_log_tail(e);
+		ck_test_print_log_tail(e->log_file, 20);
 		ck_test_etcd_kill(e);
 	}
 	return r;
@@ -456,6 +347,6 @@ void ck_test_etcd_free(struct ck_test_etcd *e)
 	ck_test_etcd_stop(e);
 	if (e->pid)
 		ck_test_etcd_kill(e);
-	nftw(e->dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+	ck_test_rmtree(e->dir);
 	free(e);
 }
