@@ -21,7 +21,10 @@
  * CK_BIN_DIR (where kube-apiserver is; default: ../bin beside this
  * program, so `make bench OUT=…` uses the binaries it just built),
  * CK_BENCH_ONLY=crud|fanout|objects (one section only), CK_BENCH_WATCHERS=N
- * (one fan-out of N watchers instead of 1 000 and 10 000).
+ * (one fan-out of N watchers instead of 1 000 and 10 000), CK_BENCH_RUNS=N
+ * (CRUD runs, at most 3), CK_BENCH_APISERVER_ARGS="--flag=v ..." (extra
+ * kube-apiserver flags, space-separated), CK_BENCH_RAW_WATCHED=1 (raw creates
+ * under /registry, seen by the server's watch like its own creates).
  */
 #include <arpa/inet.h>
 #include <curl/curl.h>
@@ -72,7 +75,11 @@ struct settings {
 	int objects[2];	    /* RSS with this many ConfigMaps stored (0 = skip) */
 	double objects_cap_ms;
 	const char *etcd_dir;
-	const char *only; /* CK_BENCH_ONLY: "crud", "fanout" or "objects"; NULL: all */
+	const char *only;   /* CK_BENCH_ONLY: "crud", "fanout" or "objects"; NULL: all */
+	char **server_args; /* CK_BENCH_APISERVER_ARGS, split on spaces; NULL: none */
+	/* CK_BENCH_RAW_WATCHED=1: the raw creates go under /registry, where the
+	 * API server's watch (and so etcd's watch delivery) sees them too. */
+	bool raw_watched;
 };
 
 static struct settings S;
@@ -347,7 +354,34 @@ struct load {
 struct cell {
 	double ops_per_s, p50_ms, p99_ms;
 	int done, errors;
+	/* CPU per request, µs: the API server, etcd, and this process (the load
+	 * generator, or the storage client in the raw rows) */
+	double cpu_server_us, cpu_etcd_us, cpu_self_us;
 };
+
+/* The processes whose CPU a cell charges to its requests. */
+struct procs {
+	int server, etcd;
+};
+
+struct cpu_mark {
+	double server, etcd, self;
+};
+
+static struct cpu_mark cpu_mark(const struct procs *p)
+{
+	return (struct cpu_mark){ cpu_ms(p->server), cpu_ms(p->etcd), cpu_ms(getpid()) };
+}
+
+/* Charges the CPU used since `from` to the cell's requests. */
+static void charge_cpu(struct cell *c, const struct procs *p, struct cpu_mark from)
+{
+	struct cpu_mark to = cpu_mark(p);
+	double n = c->done > 0 ? c->done : 1;
+	c->cpu_server_us = (to.server - from.server) * 1000 / n;
+	c->cpu_etcd_us = (to.etcd - from.etcd) * 1000 / n;
+	c->cpu_self_us = (to.self - from.self) * 1000 / n;
+}
 
 static size_t on_load_body(char *p, size_t size, size_t n, void *data)
 {
@@ -520,7 +554,8 @@ static void *raw_work(void *arg)
 	for (int i = 0; i < w->n && now_ms() < w->deadline; i++) {
 		char name[32], key[160];
 		snprintf(name, sizeof(name), "cm-%07d", w->first + i);
-		snprintf(key, sizeof(key), "/rawbench/configmaps/%s/%s", w->ns, name);
+		snprintf(key, sizeof(key), "%s/configmaps/%s/%s",
+			 S.raw_watched ? "/registry" : "/rawbench", w->ns, name);
 		json_object *obj = NULL, *meta = NULL, *out = NULL;
 		json_object_deep_copy(w->tmpl, &obj, NULL);
 		json_object_object_get_ex(obj, "metadata", &meta);
@@ -608,18 +643,24 @@ struct crud_results {
 
 static struct cell median_cell(const struct cell *runs, int n)
 {
-	double a[MAX_RUNS], b[MAX_RUNS], c[MAX_RUNS];
+	double a[MAX_RUNS], b[MAX_RUNS], c[MAX_RUNS], d[MAX_RUNS], e[MAX_RUNS], f[MAX_RUNS];
 	struct cell m = { 0 };
 	for (int i = 0; i < n; i++) {
 		a[i] = runs[i].ops_per_s;
 		b[i] = runs[i].p50_ms;
 		c[i] = runs[i].p99_ms;
+		d[i] = runs[i].cpu_server_us;
+		e[i] = runs[i].cpu_etcd_us;
+		f[i] = runs[i].cpu_self_us;
 		m.done += runs[i].done;
 		m.errors += runs[i].errors;
 	}
 	m.ops_per_s = median_of(a, n);
 	m.p50_ms = median_of(b, n);
 	m.p99_ms = median_of(c, n);
+	m.cpu_server_us = median_of(d, n);
+	m.cpu_etcd_us = median_of(e, n);
+	m.cpu_self_us = median_of(f, n);
 	return m;
 }
 
@@ -642,8 +683,8 @@ static json_object *stored_template(const char *base, const char *ns)
 	return obj;
 }
 
-static int run_crud(const char *base, struct ck_storage *store, struct crud_results *out,
-		    size_t *ret_stored_size)
+static int run_crud(const char *base, const struct procs *procs, struct ck_storage *store,
+		    struct crud_results *out, size_t *ret_stored_size)
 {
 	struct load l;
 	int r = 0;
@@ -673,18 +714,33 @@ static int run_crud(const char *base, struct ck_storage *store, struct crud_resu
 				break;
 			/* open the connections first: handshakes are not measured */
 			run_cell(&l, OP_VERSION, NULL, conc, 0, conc * 4, 0, 10000);
-			out->cells[ROW_RAW][ci][run] = run_raw(store, tmpl, ns, conc, n);
-			struct cell *c = &out->cells[ROW_CREATE][ci][run];
+			struct cpu_mark m = cpu_mark(procs);
+			struct cell *c = &out->cells[ROW_RAW][ci][run];
+			*c = run_raw(store, tmpl, ns, conc, n);
+			charge_cpu(c, procs, m);
+			m = cpu_mark(procs);
+			c = &out->cells[ROW_CREATE][ci][run];
 			*c = run_cell(&l, OP_CREATE, ns, conc, 0, n, 0, S.cell_cap_ms);
+			charge_cpu(c, procs, m);
 			int created = c->done;
-			out->cells[ROW_GET][ci][run] =
-			    run_cell(&l, OP_GET, ns, conc, 0, n, created, S.cell_cap_ms);
-			out->cells[ROW_UPDATE][ci][run] =
-			    run_cell(&l, OP_UPDATE, ns, conc, 0, n, created, S.cell_cap_ms);
-			out->cells[ROW_LIST][ci][run] =
-			    run_cell(&l, OP_LIST, "bench-list", conc, 0, n, 0, S.cell_cap_ms);
-			out->cells[ROW_LIST_CACHE][ci][run] =
-			    run_cell(&l, OP_LIST_CACHE, "bench-list", conc, 0, n, 0, S.cell_cap_ms);
+			static const struct {
+				enum row row;
+				enum op op;
+				bool list;
+			} rest[] = {
+				{ ROW_GET, OP_GET, false },
+				{ ROW_UPDATE, OP_UPDATE, false },
+				{ ROW_LIST, OP_LIST, true },
+				{ ROW_LIST_CACHE, OP_LIST_CACHE, true },
+			};
+			for (size_t k = 0; k < CK_ARRAY_SIZE(rest); k++) {
+				m = cpu_mark(procs);
+				c = &out->cells[rest[k].row][ci][run];
+				*c =
+				    run_cell(&l, rest[k].op, rest[k].list ? "bench-list" : ns, conc,
+					     0, n, rest[k].list ? 0 : created, S.cell_cap_ms);
+				charge_cpu(c, procs, m);
+			}
 			fprintf(stderr, "bench: crud run %d concurrency %d done\n", run + 1, conc);
 		}
 		if (r < 0)
@@ -704,15 +760,24 @@ static void print_crud(const struct crud_results *res, size_t stored_size)
 	       "connections opened before each cell; median of %d run%s, each column "
 	       "separately. \"storage create\" is ck_storage_create through the etcd3 store "
 	       "from as many threads as the concurrency, in this process, with the same object "
-	       "and etcd; the API server's creates also feed its watch cache.\n\n",
-	       stored_size, S.cell_count, S.cell_cap_ms / 1000, S.runs, S.runs > 1 ? "s" : "");
-	printf("| operation | concurrency | req/s | p50 ms | p99 ms | done | errors |\n");
-	printf("|---|---:|---:|---:|---:|---:|---:|\n");
+	       "and etcd%s. CPU columns: CPU time (user + system) per request of the API "
+	       "server, of etcd and of this program (the load generator; in the raw rows the "
+	       "storage client; the server's column there is its watch cache's share).\n\n",
+	       stored_size, S.cell_count, S.cell_cap_ms / 1000, S.runs, S.runs > 1 ? "s" : "",
+	       S.raw_watched ? ", under /registry where the API server's watch sees them too "
+			       "(CK_BENCH_RAW_WATCHED=1)"
+			     : "; the API server's creates also feed its watch cache, the raw ones "
+			       "(outside /registry) do not");
+	printf("| operation | concurrency | req/s | p50 ms | p99 ms | done | errors "
+	       "| CPU µs/req: server | etcd | load gen |\n");
+	printf("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
 	for (int row = 0; row < NROWS; row++)
 		for (int ci = 0; ci < NCONC; ci++) {
 			struct cell m = median_cell(res->cells[row][ci], S.runs);
-			printf("| %s | %d | **%.0f** | %.2f | %.2f | %d | %d |\n", row_names[row],
-			       concs[ci], m.ops_per_s, m.p50_ms, m.p99_ms, m.done, m.errors);
+			printf(
+			    "| %s | %d | **%.0f** | %.2f | %.2f | %d | %d | %.0f | %.0f | %.0f |\n",
+			    row_names[row], concs[ci], m.ops_per_s, m.p50_ms, m.p99_ms, m.done,
+			    m.errors, m.cpu_server_us, m.cpu_etcd_us, m.cpu_self_us);
 		}
 	printf("\n| concurrency | API creates/s | raw storage creates/s | API / raw |\n");
 	printf("|---:|---:|---:|---:|\n");
@@ -722,6 +787,9 @@ static void print_crud(const struct crud_results *res, size_t stored_size)
 		printf("| %d | %.0f | %.0f | **%.0f%%** |\n", concs[ci], a.ops_per_s, b.ops_per_s,
 		       b.ops_per_s > 0 ? 100 * a.ops_per_s / b.ops_per_s : 0);
 	}
+	double load[1];
+	if (getloadavg(load, 1) == 1)
+		printf("\nLoad average at the end: %.2f.\n", load[0]);
 	printf("\n");
 	fflush(stdout);
 }
@@ -1323,6 +1391,23 @@ static void settings_init(void)
 		S.watchers[0] = n;
 		S.watchers[1] = 0;
 	}
+	const char *rw = getenv("CK_BENCH_RAW_WATCHED");
+	S.raw_watched = rw && *rw && strcmp(rw, "0") != 0;
+	const char *runs = getenv("CK_BENCH_RUNS");
+	if (runs && *runs && ck_str_to_int(runs, &n) == 0 && n > 0)
+		S.runs = n < MAX_RUNS ? n : MAX_RUNS;
+	const char *args = getenv("CK_BENCH_APISERVER_ARGS");
+	if (args && *args) {
+		S.server_args = ck_str_split(args, ' ', 0);
+		size_t k = 0; /* drop the empty fields of repeated spaces */
+		for (size_t i = 0; S.server_args[i]; i++) {
+			if (*S.server_args[i])
+				S.server_args[k++] = S.server_args[i];
+			else
+				free(S.server_args[i]);
+		}
+		S.server_args[k] = NULL;
+	}
 }
 
 /* CK_BIN_DIR defaults to ../bin beside this program (make bench OUT=…). */
@@ -1370,7 +1455,8 @@ static int start_pair(struct ck_test_etcd **ret_etcd, struct ck_test_apiserver *
 	}
 	/* a just-started etcd is several times slower for a few seconds */
 	sleep_ms(S.quick ? 2000 : 5000);
-	struct ck_test_apiserver_options ao = { .etcd_endpoint = ck_test_etcd_endpoint(*ret_etcd) };
+	struct ck_test_apiserver_options ao = { .etcd_endpoint = ck_test_etcd_endpoint(*ret_etcd),
+						.extra_args = (const char *const *)S.server_args };
 	if (ck_test_apiserver_start(&ao, ret_api) < 0) {
 		fprintf(stderr, "bench: unable to start kube-apiserver (CK_BIN_DIR=%s)\n",
 			getenv("CK_BIN_DIR"));
@@ -1421,7 +1507,8 @@ static int bench_crud(void)
 	struct ck_etcd_store_config sc = { .client = client };
 	if ((r = ck_etcd_store_new(&sc, &store)) < 0)
 		goto out;
-	if ((r = run_crud(ck_test_apiserver_url(api), store, &crud, &stored_size)) < 0)
+	struct procs procs = { ck_test_apiserver_pid(api), ck_test_etcd_pid(etcd) };
+	if ((r = run_crud(ck_test_apiserver_url(api), &procs, store, &crud, &stored_size)) < 0)
 		goto out;
 	print_crud(&crud, stored_size);
 out:
@@ -1497,11 +1584,17 @@ int main(void)
 	char date[64];
 	time_t now = time(NULL);
 	strftime(date, sizeof(date), "%Y-%m-%d %H:%M UTC", gmtime(&now));
-	printf("kube-apiserver (`%s/kube-apiserver`, default flags) against etcd on disk under "
-	       "%s; %ld cores (%s), %.0f GiB RAM, %s; %s mode; %s.\n\n",
-	       getenv("CK_BIN_DIR"), S.etcd_dir, sysconf(_SC_NPROCESSORS_ONLN), cpu,
+	const char *args = getenv("CK_BENCH_APISERVER_ARGS");
+	double load[3] = { 0, 0, 0 };
+	if (getloadavg(load, 3) < 0)
+		load[0] = -1;
+	printf("kube-apiserver (`%s/kube-apiserver`, %s%s%s) against etcd on disk under "
+	       "%s; %ld cores (%s), %.0f GiB RAM, %s, load average %.2f; %s mode; %s.\n\n",
+	       getenv("CK_BIN_DIR"), args && *args ? "flags `" : "default flags",
+	       args && *args ? args : "", args && *args ? "`" : "", S.etcd_dir,
+	       sysconf(_SC_NPROCESSORS_ONLN), cpu,
 	       (double)sysconf(_SC_PHYS_PAGES) * (double)sysconf(_SC_PAGESIZE) / (1 << 30), date,
-	       S.quick ? "quick (CK_BENCH_QUICK=1)" : "full", nofile);
+	       load[0], S.quick ? "quick (CK_BENCH_QUICK=1)" : "full", nofile);
 	fflush(stdout);
 
 	if (section("crud") && bench_crud() < 0)

@@ -25,8 +25,27 @@
 /* How often the sweeper looks for clients that left a suspended stream. */
 #define SWEEP_INTERVAL_MS 1000
 
+/*
+ * The handler pool: threads that run handlers off the I/O workers, so that a
+ * handler waiting for storage holds a pool thread and a suspended
+ * connection, not a worker and every other connection of that worker.
+ * Threads start on demand up to handler_threads and then stay.
+ */
+struct pool {
+	unsigned max_threads;		     /* cfg.handler_threads; constant */
+	pthread_mutex_t lock;		     /* guards everything below */
+	pthread_cond_t work;		     /* a job was queued, or stopping */
+	struct ck_http_request *head, *tail; /* queued, not started */
+	unsigned queued;
+	pthread_t *threads;
+	unsigned nthreads;
+	unsigned waiting; /* threads waiting for a job */
+	bool stopping;
+};
+
 struct ck_http_server {
 	struct MHD_Daemon *mhd;
+	struct pool pool; /* unused when cfg.handler_threads is 0 */
 	struct ck_http_server_config cfg;
 	char *cert_pem;
 	char *key_pem;
@@ -54,6 +73,12 @@ struct ck_http_request {
 	bool too_large;
 	bool responded;
 	enum MHD_Result result;
+	/* Pool mode: the handler runs on a pool thread while the connection is
+	 * suspended, and its answer is queued when the worker resumes it. */
+	bool dispatched;
+	struct MHD_Response *deferred; /* the answer, not yet queued */
+	unsigned deferred_status;
+	struct ck_http_request *next_job; /* the pool's queue */
 	struct header *headers;
 	size_t nheaders;
 	char remote[INET6_ADDRSTRLEN];
@@ -267,6 +292,9 @@ static void request_free(struct ck_http_request *req)
 {
 	if (!req)
 		return;
+	/* The client left before a deferred answer was queued. */
+	if (req->deferred)
+		MHD_destroy_response(req->deferred);
 	ck_buf_release(&req->body);
 	for (size_t i = 0; i < req->nheaders; i++) {
 		free(req->headers[i].name);
@@ -286,6 +314,16 @@ void ck_http_response_header(struct ck_http_request *req, const char *name, cons
 	req->nheaders++;
 }
 
+bool ck_http_response_has_header(const struct ck_http_request *req, const char *name,
+				 const char *value)
+{
+	for (size_t i = 0; i < req->nheaders; i++)
+		if (strcasecmp(req->headers[i].name, name) == 0 &&
+		    strcmp(req->headers[i].value, value) == 0)
+			return true;
+	return false;
+}
+
 static void queue(struct ck_http_request *req, int status, const char *content_type,
 		  struct MHD_Response *resp)
 {
@@ -299,6 +337,12 @@ static void queue(struct ck_http_request *req, int status, const char *content_t
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, content_type);
 	for (size_t i = 0; i < req->nheaders; i++)
 		MHD_add_response_header(resp, req->headers[i].name, req->headers[i].value);
+	if (req->dispatched) {
+		/* On a pool thread: the worker queues it once resumed. */
+		req->deferred = resp;
+		req->deferred_status = (unsigned)status;
+		return;
+	}
 	req->result = MHD_queue_response(req->conn, (unsigned)status, resp);
 	MHD_destroy_response(resp);
 }
@@ -514,6 +558,109 @@ static void answer_too_large(struct ck_http_request *req)
 	ck_http_respond(req, 413, "text/plain", msg, sizeof(msg) - 1);
 }
 
+/* Calls the handler; answers 500 when it did not answer. */
+static void run_handler(struct ck_http_request *req)
+{
+	struct ck_http_server *srv = req->srv;
+	srv->cfg.handler(srv->cfg.data, req);
+	if (!req->responded) {
+		ck_log_error("bug: handler did not answer %s %s", req->method, req->path);
+		static const char msg[] = "internal error: no response\n";
+		ck_http_respond(req, 500, "text/plain", msg, sizeof(msg) - 1);
+	}
+}
+
+static void *pool_main(void *arg)
+{
+	struct ck_http_server *srv = arg;
+	struct pool *p = &srv->pool;
+	pthread_setname_np(pthread_self(), "ck-http-handler");
+	pthread_mutex_lock(&p->lock);
+	for (;;) {
+		while (!p->head && !p->stopping) {
+			p->waiting++;
+			pthread_cond_wait(&p->work, &p->lock);
+			p->waiting--;
+		}
+		struct ck_http_request *req = p->head;
+		if (!req)
+			break; /* stopping, and nothing left */
+		p->head = req->next_job;
+		if (!p->head)
+			p->tail = NULL;
+		p->queued--;
+		pthread_mutex_unlock(&p->lock);
+		run_handler(req);
+		/* The worker queues the answer when it resumes the connection;
+		 * req is not ours after this call. */
+		MHD_resume_connection(req->conn);
+		pthread_mutex_lock(&p->lock);
+	}
+	pthread_mutex_unlock(&p->lock);
+	return NULL;
+}
+
+/*
+ * On a worker: suspends the request's connection and queues the request for
+ * the pool. False when the pool is stopping or has no thread: the caller
+ * runs the handler itself.
+ */
+static bool pool_submit(struct ck_http_server *srv, struct ck_http_request *req)
+{
+	struct pool *p = &srv->pool;
+	bool ok = false;
+	pthread_mutex_lock(&p->lock);
+	if (p->stopping)
+		goto out;
+	/* A thread for every job beyond the idle ones, up to the cap. */
+	if (p->waiting <= p->queued && p->nthreads < p->max_threads &&
+	    pthread_create(&p->threads[p->nthreads], NULL, pool_main, srv) == 0)
+		p->nthreads++;
+	if (p->nthreads == 0)
+		goto out;
+	req->dispatched = true;
+	req->result = MHD_NO; /* unless the answer can be queued */
+	MHD_suspend_connection(req->conn);
+	req->next_job = NULL;
+	if (p->tail)
+		p->tail->next_job = req;
+	else
+		p->head = req;
+	p->tail = req;
+	p->queued++;
+	pthread_cond_signal(&p->work);
+	ok = true;
+out:
+	pthread_mutex_unlock(&p->lock);
+	return ok;
+}
+
+/* Runs what is queued, then ends the pool's threads; later requests run on
+ * the workers. */
+static void pool_stop(struct ck_http_server *srv)
+{
+	struct pool *p = &srv->pool;
+	if (!p->max_threads)
+		return;
+	pthread_mutex_lock(&p->lock);
+	p->stopping = true;
+	pthread_cond_broadcast(&p->work);
+	pthread_mutex_unlock(&p->lock);
+	for (unsigned i = 0; i < p->nthreads; i++)
+		pthread_join(p->threads[i], NULL);
+}
+
+/* Frees the pool once the workers are gone. */
+static void pool_release(struct ck_http_server *srv)
+{
+	struct pool *p = &srv->pool;
+	if (!p->max_threads)
+		return;
+	free(p->threads);
+	pthread_cond_destroy(&p->work);
+	pthread_mutex_destroy(&p->lock);
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
 				  const char *method, const char *version, const char *upload_data,
 				  size_t *upload_data_size, void **con_cls)
@@ -552,14 +699,21 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		*upload_data_size = 0;
 		return req->responded ? req->result : MHD_YES;
 	}
+	if (req->dispatched) {
+		/* Resumed: the pool thread has answered. */
+		if (!req->deferred)
+			return req->result;
+		struct MHD_Response *resp = req->deferred;
+		req->deferred = NULL;
+		req->result = MHD_queue_response(conn, req->deferred_status, resp);
+		MHD_destroy_response(resp);
+		return req->result;
+	}
 	if (req->responded)
 		return req->result;
-	srv->cfg.handler(srv->cfg.data, req);
-	if (!req->responded) {
-		ck_log_error("bug: handler did not answer %s %s", method, url);
-		static const char msg[] = "internal error: no response\n";
-		ck_http_respond(req, 500, "text/plain", msg, sizeof(msg) - 1);
-	}
+	if (srv->pool.max_threads && pool_submit(srv, req))
+		return MHD_YES;
+	run_handler(req);
 	return req->result;
 }
 
@@ -689,7 +843,16 @@ int ck_http_server_start(const struct ck_http_server_config *cfg, struct ck_http
 		srv->cfg.idle_timeout_s = 120;
 	if (!srv->cfg.threads) {
 		long cores = sysconf(_SC_NPROCESSORS_ONLN);
-		srv->cfg.threads = (unsigned)(cores > 0 ? cores * 4 : 8);
+		cores = cores > 0 ? cores : 2;
+		/* With a handler pool the workers only do I/O: one per core. */
+		srv->cfg.threads = (unsigned)(srv->cfg.handler_threads ? cores : cores * 4);
+	}
+	if (srv->cfg.handler_threads) {
+		struct pool *p = &srv->pool;
+		pthread_mutex_init(&p->lock, NULL);
+		pthread_cond_init(&p->work, NULL);
+		p->max_threads = srv->cfg.handler_threads;
+		p->threads = ck_calloc(p->max_threads, sizeof(*p->threads));
 	}
 
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
@@ -726,12 +889,15 @@ int ck_http_server_start(const struct ck_http_server_config *cfg, struct ck_http
 	}
 
 	struct MHD_OptionItem opts[] = {
+		/* First, so that MHD's warnings about later options go through it. */
+		{ MHD_OPTION_EXTERNAL_LOGGER, (intptr_t)mhd_log, NULL },
 		{ MHD_OPTION_SOCK_ADDR, 0, &ss },
-		{ MHD_OPTION_THREAD_POOL_SIZE, (intptr_t)srv->cfg.threads, NULL },
+		/* One thread: MHD's internal thread alone (a pool of 1 is refused). */
+		{ MHD_OPTION_THREAD_POOL_SIZE,
+		  (intptr_t)(srv->cfg.threads > 1 ? srv->cfg.threads : 0), NULL },
 		{ MHD_OPTION_CONNECTION_TIMEOUT, (intptr_t)srv->cfg.idle_timeout_s, NULL },
 		{ MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)on_completed, NULL },
 		{ MHD_OPTION_NOTIFY_CONNECTION, (intptr_t)on_connection, srv },
-		{ MHD_OPTION_EXTERNAL_LOGGER, (intptr_t)mhd_log, NULL },
 		{ MHD_OPTION_CONNECTION_MEMORY_LIMIT, CK_HTTP_CONNECTION_MEMORY, NULL },
 		{ MHD_OPTION_CONNECTION_LIMIT, (intptr_t)connection_limit(), NULL },
 		{ MHD_OPTION_LISTENING_ADDRESS_REUSE, 1, NULL },
@@ -755,6 +921,7 @@ int ck_http_server_start(const struct ck_http_server_config *cfg, struct ck_http
 	srv->port = di ? di->port : cfg->port;
 	if ((r = pthread_create(&srv->sweeper, NULL, sweep_main, srv)) != 0) {
 		r = -r;
+		pool_stop(srv);
 		MHD_stop_daemon(srv->mhd);
 		goto fail;
 	}
@@ -762,6 +929,7 @@ int ck_http_server_start(const struct ck_http_server_config *cfg, struct ck_http
 	*ret = srv;
 	return 0;
 fail:
+	pool_release(srv);
 	free(srv->cert_pem);
 	free(srv->key_pem);
 	free(srv->client_ca_pem);
@@ -780,6 +948,9 @@ void ck_http_server_stop(struct ck_http_server *srv)
 {
 	if (!srv)
 		return;
+	/* Handlers in progress finish and their connections are resumed; new
+	 * requests run on the workers from now on. */
+	pool_stop(srv);
 	/* Suspended connections must be resumed before MHD can stop them. */
 	pthread_mutex_lock(&srv->lock);
 	srv->stopping = true;
@@ -794,6 +965,7 @@ void ck_http_server_stop(struct ck_http_server *srv)
 	if (srv->sweeper_started)
 		pthread_join(srv->sweeper, NULL);
 	MHD_stop_daemon(srv->mhd);
+	pool_release(srv);
 	free(srv->cert_pem);
 	free(srv->key_pem);
 	free(srv->client_ca_pem);

@@ -5,8 +5,12 @@
  *
  * Model:
  *  - A pool of worker threads each runs its own epoll loop. The handler is
- *    called on a worker once the whole body has arrived, and must answer the
- *    request before it returns, with exactly one ck_http_respond*() call.
+ *    called once the whole body has arrived, and must answer the request
+ *    before it returns, with exactly one ck_http_respond*() call. It runs
+ *    on the worker itself, or, with handler_threads set, on a thread of a
+ *    handler pool while the connection is suspended: then a handler that
+ *    blocks (on storage) holds only its pool thread, not the worker and the
+ *    other connections the worker serves.
  *  - Bodies are capped (max_body): a larger body is answered 413 by the
  *    server itself before the handler sees it (too_large handler decides
  *    the body of that answer).
@@ -50,7 +54,11 @@ struct ck_http_server_config {
 	 * 1.2 or 1.3 only.
 	 */
 	const char *tls_client_ca_file;
-	unsigned threads;	 /* worker threads; 0 = 4 per core */
+	/* I/O worker threads; 0 = 4 per core, or 1 per core with a handler pool */
+	unsigned threads;
+	/* Handler pool size (threads start on demand); 0 = handlers run on the
+	 * I/O workers. */
+	unsigned handler_threads;
 	size_t max_body;	 /* 0 = CK_MAX_REQUEST_BODY */
 	unsigned idle_timeout_s; /* idle keep-alive connections; 0 = 120 */
 	ck_http_handler_fn handler;
@@ -103,6 +111,10 @@ int ck_http_request_peer_cert(struct ck_http_request *req, const unsigned char *
 /* ---- answering ---- */
 /* Adds a response header (before the respond call). */
 void ck_http_response_header(struct ck_http_request *req, const char *name, const char *value);
+/* Whether a response header name: value was added already (names compare
+ * case-insensitively). */
+bool ck_http_response_has_header(const struct ck_http_request *req, const char *name,
+				 const char *value);
 /* Answers with a copy of body (len bytes). */
 void ck_http_respond(struct ck_http_request *req, int status, const char *content_type,
 		     const void *body, size_t len);

@@ -14,6 +14,11 @@
 static atomic_int gone_calls;
 static struct ck_http_stream *last_stream;
 
+/* /wait blocks its handler until /release runs (pool mode only). */
+static pthread_mutex_t release_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t release_cond = PTHREAD_COND_INITIALIZER;
+static bool released;
+
 static void *produce(void *arg)
 {
 	struct ck_http_stream *s = arg;
@@ -60,6 +65,18 @@ static void handler(void *data, struct ck_http_request *req)
 		pthread_t t;
 		pthread_create(&t, NULL, produce, s);
 		pthread_detach(t);
+	} else if (strcmp(path, "/wait") == 0) {
+		pthread_mutex_lock(&release_lock);
+		while (!released)
+			pthread_cond_wait(&release_cond, &release_lock);
+		pthread_mutex_unlock(&release_lock);
+		ck_http_respond(req, 200, "text/plain", "waited", 6);
+	} else if (strcmp(path, "/release") == 0) {
+		pthread_mutex_lock(&release_lock);
+		released = true;
+		pthread_cond_broadcast(&release_cond);
+		pthread_mutex_unlock(&release_lock);
+		ck_http_respond(req, 200, "text/plain", "released", 8);
 	} else if (strcmp(path, "/hold") == 0) {
 		/* A stream nobody writes to: suspended until the client leaves. */
 		last_stream = ck_http_respond_stream(req, 200, "application/json", 0);
@@ -114,11 +131,13 @@ static long fetch(int port, const char *method, const char *path, const char *bo
 	return code;
 }
 
-static struct ck_http_server *start(void)
+/* mode 0: handlers on the I/O workers; 1: on a handler pool. */
+static struct ck_http_server *start(int mode)
 {
 	struct ck_http_server_config cfg = {
 		.bind_address = "127.0.0.1",
-		.threads = 2,
+		.threads = mode ? 1 : 2,
+		.handler_threads = mode ? 4 : 0,
 		.max_body = 1024,
 		.handler = handler,
 		.too_large = too_large,
@@ -131,7 +150,7 @@ static struct ck_http_server *start(void)
 
 START_TEST(test_http_basic)
 {
-	struct ck_http_server *srv = start();
+	struct ck_http_server *srv = start(_i);
 	int port = ck_http_server_port(srv);
 	struct ck_buf out = CK_BUF_INIT;
 	ck_assert_int_eq(fetch(port, "POST", "/echo?a=1&b=x%20y&flag", "hello", 5, &out), 201);
@@ -158,7 +177,7 @@ END_TEST
 
 START_TEST(test_http_stream)
 {
-	struct ck_http_server *srv = start();
+	struct ck_http_server *srv = start(_i);
 	struct ck_buf out = CK_BUF_INIT;
 	ck_assert_int_eq(fetch(ck_http_server_port(srv), "GET", "/stream", NULL, 0, &out), 200);
 	ck_assert_str_eq(ck_buf_str(&out), "{\"n\":0}\n{\"n\":1}\n{\"n\":2}\n");
@@ -169,7 +188,7 @@ END_TEST
 
 START_TEST(test_http_stream_client_gone)
 {
-	struct ck_http_server *srv = start();
+	struct ck_http_server *srv = start(_i);
 	atomic_store(&gone_calls, 0);
 	CURL *c = curl_easy_init();
 	char url[128];
@@ -194,7 +213,7 @@ END_TEST
 
 START_TEST(test_http_stop_with_open_stream)
 {
-	struct ck_http_server *srv = start();
+	struct ck_http_server *srv = start(_i);
 	atomic_store(&gone_calls, 0);
 	/* A client that holds a stream open while the server stops. */
 	CURLM *m = curl_multi_init();
@@ -225,6 +244,51 @@ START_TEST(test_http_stop_with_open_stream)
 }
 END_TEST
 
+struct fetch_arg {
+	int port;
+	const char *path;
+	long code;
+	struct ck_buf out;
+};
+
+static void *fetch_main(void *arg)
+{
+	struct fetch_arg *a = arg;
+	a->code = fetch(a->port, "GET", a->path, NULL, 0, &a->out);
+	return NULL;
+}
+
+/*
+ * With a handler pool, a handler that blocks holds only its pool thread:
+ * the one I/O worker still serves another connection, whose request
+ * unblocks the first.
+ */
+START_TEST(test_http_pool_blocking_handler)
+{
+	struct ck_http_server *srv = start(1);
+	released = false;
+	struct fetch_arg waiter = { ck_http_server_port(srv), "/wait", 0, CK_BUF_INIT };
+	pthread_t t;
+	pthread_create(&t, NULL, fetch_main, &waiter);
+	usleep(100 * 1000); /* let /wait reach its handler first */
+	struct ck_buf out = CK_BUF_INIT;
+	ck_assert_int_eq(fetch(ck_http_server_port(srv), "GET", "/release", NULL, 0, &out), 200);
+	pthread_join(t, NULL);
+	ck_assert_int_eq(waiter.code, 200);
+	ck_assert_str_eq(ck_buf_str(&waiter.out), "waited");
+	/* HEAD of a stream gets the headers only, from a pool thread too; the
+	 * producer holds a stream that is already gone. */
+	ck_buf_reset(&out);
+	ck_assert_int_eq(fetch(ck_http_server_port(srv), "HEAD", "/hold", NULL, 0, &out), 200);
+	ck_assert_int_eq((int)out.len, 0);
+	ck_assert(ck_http_stream_gone(last_stream));
+	ck_http_stream_unref(last_stream);
+	ck_buf_release(&waiter.out);
+	ck_buf_release(&out);
+	ck_http_server_stop(srv);
+}
+END_TEST
+
 START_TEST(test_http_bad_config)
 {
 	struct ck_http_server_config cfg = { .bind_address = "not-an-ip", .handler = handler };
@@ -243,10 +307,12 @@ Suite *ck_test_suite_http_server(void)
 	Suite *s = suite_create("http_server");
 	TCase *tc = tcase_create("core");
 	tcase_set_timeout(tc, 30);
-	tcase_add_test(tc, test_http_basic);
-	tcase_add_test(tc, test_http_stream);
-	tcase_add_test(tc, test_http_stream_client_gone);
-	tcase_add_test(tc, test_http_stop_with_open_stream);
+	/* each twice: handlers on the workers (0) and on a handler pool (1) */
+	tcase_add_loop_test(tc, test_http_basic, 0, 2);
+	tcase_add_loop_test(tc, test_http_stream, 0, 2);
+	tcase_add_loop_test(tc, test_http_stream_client_gone, 0, 2);
+	tcase_add_loop_test(tc, test_http_stop_with_open_stream, 0, 2);
+	tcase_add_test(tc, test_http_pool_blocking_handler);
 	tcase_add_test(tc, test_http_bad_config);
 	suite_add_tcase(s, tc);
 	return s;

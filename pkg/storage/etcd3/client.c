@@ -164,6 +164,7 @@ int ck_etcd_new(const struct ck_etcd_config *cfg, struct ck_etcd **ret, struct c
 	c->request_timeout_ms =
 	    cfg->request_timeout_ms > 0 ? cfg->request_timeout_ms : CK_ETCD_DEFAULT_TIMEOUT_MS;
 	atomic_init(&c->preferred, 0);
+	pthread_mutex_init(&c->watch_mu, NULL);
 
 	urls = ck_str_split(cfg->endpoints, ',', 0);
 	size_t n = ck_strv_len(urls);
@@ -238,6 +239,8 @@ void ck_etcd_free(struct ck_etcd *c)
 {
 	if (!c)
 		return;
+	ck_etcd_watch_poller_stop(c);
+	pthread_mutex_destroy(&c->watch_mu);
 	free_endpoints(c);
 	free(c->endpoints);
 	free(c);

@@ -7,7 +7,9 @@
 
 #include <grpc/grpc.h>
 #include <protobuf-c/protobuf-c.h>
+#include <pthread.h>
 #include <stdatomic.h>
+#include <stdbool.h>
 
 #include "storage/etcd3/etcd3.h"
 
@@ -17,14 +19,27 @@ struct ck_etcd_endpoint {
 	grpc_channel *channel;
 };
 
-/* Immutable after ck_etcd_new() except `preferred`, which is atomic. */
+/*
+ * Immutable after ck_etcd_new() except `preferred`, which is atomic, and the
+ * watch poller, which the first watch starts (watch.c).
+ */
 struct ck_etcd {
 	char *endpoints;
 	struct ck_etcd_endpoint *eps;
 	size_t n_eps;
 	atomic_size_t preferred;
 	int request_timeout_ms;
+
+	pthread_mutex_t watch_mu; /* guards the three fields below */
+	/* The one completion queue every watch stream of this client uses,
+	 * drained by watch_poller; NULL until the first watch. */
+	grpc_completion_queue *watch_cq;
+	pthread_t watch_poller;
+	bool watch_poller_started;
 };
+
+/* Stops the watch poller (every watch must be stopped); ck_etcd_free(). */
+void ck_etcd_watch_poller_stop(struct ck_etcd *c);
 
 /* An absolute deadline `ms` from now on the monotonic clock. */
 gpr_timespec ck_etcd_deadline(int ms);
