@@ -1,46 +1,38 @@
 /*
- * The strategic-merge-patch metadata table and its lookups. See
- * patch_meta.h for the interface.
+ * Strategic-merge-patch metadata and its lookups. See patch_meta.h for the
+ * interface.
  *
- * THE TABLE FORMAT
+ * The built-in types are the schema model's (pkg/api/schema.h, built from
+ * api/ and api/schema_fields.def): each gets a wrapper here, made once, and
+ * its fields' patch strategy, merge key and value type are read from the
+ * model. Like upstream's struct lookups they are strict: a field the type
+ * lacks is an error.
  *
- * One `struct ck_patch_type` per described type, in `types[]` below:
+ * The one table left here is test-only: "mergeItem", "retainKeysMergeItem",
+ * "precisionItem" and "simpleMap" are the schemas of upstream's
+ * strategicpatch tests (MergeItem, RetainKeysMergeItem, PrecisionItem),
+ * which no kind refers to. Its format:
  *
- *	TYPE("PodSpec", podspec_fields)           a struct described in part
  *	STRICT_TYPE("mergeItem", merge_item_fields)  a struct described whole
  *	MAP_TYPE("simpleMap", NULL)               a map; every value is of the
  *	                                          named type (NULL: unknown)
  *
- * and, per struct type, an array of field rows:
+ * and, per struct type, an array of field rows
  *
  *	{ "<json field>", "<patchStrategy tag>", "<patchMergeKey>", "<value type>" }
  *
- * exactly as upstream's Go struct tags say them: the strategy is the tag's
- * text ("merge", "retainKeys", "merge,retainKeys", "replace", or NULL for
- * none), the merge key is patchMergeKey (NULL for none), and the value type
- * names another entry of types[] (for a list: the type of its elements;
- * NULL or a name not in types[] means unknown). A field needs a row only
- * when it has a strategy, a merge key or a described type. A STRICT type
- * lists every field, so that a field it lacks is an error as upstream's
- * struct lookups make it; the built-in kinds are described in part.
- *
- * `kinds[]` maps an API group and kind to the type of its objects.
- *
- * A later change can build these arrays from the API schemas in api/ (they
- * carry the same patch strategy and merge key per field); the lookups below
- * only walk them.
- *
- * The test-only types "mergeItem", "retainKeysMergeItem" and "precisionItem"
- * are the schemas of upstream's strategicpatch tests (MergeItem,
- * RetainKeysMergeItem, PrecisionItem); no kind refers to them.
+ * as upstream's Go struct tags say them (NULL for none; the value type
+ * names another test type, for a list the type of its elements).
  */
 #include "apimachinery/patch_meta.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <string.h>
 
+#include "api/schema.h"
 #include "util/common.h"
 
 struct field_row {
@@ -57,193 +49,17 @@ struct ck_patch_type {
 	const char *map_of; /* is_map: the values' type name, NULL: unknown */
 	const struct field_row *fields;
 	size_t n_fields;
+	const struct ck_schema_type *schema; /* a built-in type: described by the model */
 };
 
-#define TYPE(name, rows)                                            \
-	{                                                           \
-		name, false, false, NULL, rows, CK_ARRAY_SIZE(rows) \
+#define STRICT_TYPE(name, rows)                                          \
+	{                                                                \
+		name, true, false, NULL, rows, CK_ARRAY_SIZE(rows), NULL \
 	}
-#define STRICT_TYPE(name, rows)                                    \
-	{                                                          \
-		name, true, false, NULL, rows, CK_ARRAY_SIZE(rows) \
+#define MAP_TYPE(name, of)                           \
+	{                                            \
+		name, false, true, of, NULL, 0, NULL \
 	}
-#define MAP_TYPE(name, of)                     \
-	{                                      \
-		name, false, true, of, NULL, 0 \
-	}
-#define EMPTY_TYPE(name)                          \
-	{                                         \
-		name, false, false, NULL, NULL, 0 \
-	}
-
-/* ---- meta/v1 ----------------------------------------------------------------- */
-
-static const struct field_row object_meta_fields[] = {
-	{ "finalizers", "merge", NULL, NULL },
-	{ "ownerReferences", "merge", "uid", NULL },
-};
-
-/* ---- core/v1 ----------------------------------------------------------------- */
-
-static const struct field_row pod_fields[] = {
-	{ "metadata", NULL, NULL, "ObjectMeta" },
-	{ "spec", NULL, NULL, "PodSpec" },
-	{ "status", NULL, NULL, "PodStatus" },
-};
-
-static const struct field_row pod_template_fields[] = {
-	{ "metadata", NULL, NULL, "ObjectMeta" },
-	{ "template", NULL, NULL, "PodTemplateSpec" },
-};
-
-static const struct field_row pod_template_spec_fields[] = {
-	{ "metadata", NULL, NULL, "ObjectMeta" },
-	{ "spec", NULL, NULL, "PodSpec" },
-};
-
-static const struct field_row pod_spec_fields[] = {
-	{ "volumes", "merge,retainKeys", "name", "Volume" },
-	{ "initContainers", "merge", "name", "Container" },
-	{ "containers", "merge", "name", "Container" },
-	{ "ephemeralContainers", "merge", "name", "EphemeralContainer" },
-	{ "imagePullSecrets", "merge", "name", NULL },
-	{ "hostAliases", "merge", "ip", NULL },
-	{ "topologySpreadConstraints", "merge", "topologyKey", NULL },
-	{ "resourceClaims", "merge,retainKeys", "name", NULL },
-	{ "schedulingGates", "merge", "name", NULL },
-	/* tolerations, readinessGates: atomic lists (no strategy) */
-};
-
-static const struct field_row container_fields[] = {
-	{ "ports", "merge", "containerPort", NULL },
-	{ "env", "merge", "name", NULL },
-	{ "volumeMounts", "merge", "mountPath", NULL },
-	{ "volumeDevices", "merge", "devicePath", NULL },
-	{ "resources", NULL, NULL, "ResourceRequirements" },
-	/* envFrom, command, args, resizePolicy: atomic lists */
-};
-
-static const struct field_row pod_status_fields[] = {
-	{ "conditions", "merge", "type", NULL },
-	{ "podIPs", "merge", "ip", NULL },
-	{ "hostIPs", "merge", "ip", NULL },
-	{ "resourceClaimStatuses", "merge,retainKeys", "name", NULL },
-};
-
-static const struct field_row replication_controller_fields[] = {
-	{ "metadata", NULL, NULL, "ObjectMeta" },
-	{ "spec", NULL, NULL, "ReplicationControllerSpec" },
-	{ "status", NULL, NULL, "ReplicationControllerStatus" },
-};
-
-static const struct field_row template_holder_fields[] = {
-	{ "template", NULL, NULL, "PodTemplateSpec" },
-};
-
-static const struct field_row conditions_by_type_fields[] = {
-	{ "conditions", "merge", "type", NULL },
-};
-
-static const struct field_row service_fields[] = {
-	{ "metadata", NULL, NULL, "ObjectMeta" },
-	{ "spec", NULL, NULL, "ServiceSpec" },
-	{ "status", NULL, NULL, "ServiceStatus" },
-};
-
-static const struct field_row service_spec_fields[] = {
-	{ "ports", "merge", "port", NULL },
-};
-
-static const struct field_row node_fields[] = {
-	{ "metadata", NULL, NULL, "ObjectMeta" },
-	{ "spec", NULL, NULL, "NodeSpec" },
-	{ "status", NULL, NULL, "NodeStatus" },
-};
-
-static const struct field_row node_spec_fields[] = {
-	{ "podCIDRs", "merge", NULL, NULL },
-	/* taints: no patch strategy upstream (an atomic list) */
-};
-
-static const struct field_row node_status_fields[] = {
-	{ "conditions", "merge", "type", NULL },
-	{ "addresses", "merge", "type", NULL },
-};
-
-static const struct field_row metadata_only_fields[] = {
-	{ "metadata", NULL, NULL, "ObjectMeta" },
-};
-
-static const struct field_row namespace_fields[] = {
-	{ "metadata", NULL, NULL, "ObjectMeta" },
-	{ "status", NULL, NULL, "NamespaceStatus" },
-};
-
-static const struct field_row service_account_fields[] = {
-	{ "metadata", NULL, NULL, "ObjectMeta" },
-	{ "secrets", "merge", "name", NULL },
-};
-
-static const struct field_row pvc_fields[] = {
-	{ "metadata", NULL, NULL, "ObjectMeta" },
-	{ "status", NULL, NULL, "PersistentVolumeClaimStatus" },
-};
-
-/* ---- apps/v1, batch/v1 ----------------------------------------------------- */
-
-static const struct field_row deployment_fields[] = {
-	{ "metadata", NULL, NULL, "ObjectMeta" },
-	{ "spec", NULL, NULL, "DeploymentSpec" },
-	{ "status", NULL, NULL, "DeploymentStatus" },
-};
-
-static const struct field_row deployment_spec_fields[] = {
-	{ "template", NULL, NULL, "PodTemplateSpec" },
-	{ "strategy", "retainKeys", NULL, "DeploymentStrategy" },
-};
-
-static const struct field_row replica_set_fields[] = {
-	{ "metadata", NULL, NULL, "ObjectMeta" },
-	{ "spec", NULL, NULL, "ReplicaSetSpec" },
-	{ "status", NULL, NULL, "ReplicaSetStatus" },
-};
-
-static const struct field_row stateful_set_fields[] = {
-	{ "metadata", NULL, NULL, "ObjectMeta" },
-	{ "spec", NULL, NULL, "StatefulSetSpec" },
-	{ "status", NULL, NULL, "StatefulSetStatus" },
-};
-
-static const struct field_row stateful_set_spec_fields[] = {
-	{ "template", NULL, NULL, "PodTemplateSpec" },
-	{ "volumeClaimTemplates", NULL, NULL, "PersistentVolumeClaim" },
-};
-
-static const struct field_row daemon_set_fields[] = {
-	{ "metadata", NULL, NULL, "ObjectMeta" },
-	{ "spec", NULL, NULL, "DaemonSetSpec" },
-	{ "status", NULL, NULL, "DaemonSetStatus" },
-};
-
-static const struct field_row job_fields[] = {
-	{ "metadata", NULL, NULL, "ObjectMeta" },
-	{ "spec", NULL, NULL, "JobSpec" },
-	{ "status", NULL, NULL, "JobStatus" },
-};
-
-static const struct field_row cron_job_fields[] = {
-	{ "metadata", NULL, NULL, "ObjectMeta" },
-	{ "spec", NULL, NULL, "CronJobSpec" },
-};
-
-static const struct field_row cron_job_spec_fields[] = {
-	{ "jobTemplate", NULL, NULL, "JobTemplateSpec" },
-};
-
-static const struct field_row job_template_spec_fields[] = {
-	{ "metadata", NULL, NULL, "ObjectMeta" },
-	{ "spec", NULL, NULL, "JobSpec" },
-};
 
 /* ---- upstream's strategicpatch test types ---------------------------------- */
 
@@ -279,54 +95,6 @@ static const struct field_row precision_item_fields[] = {
 };
 
 static const struct ck_patch_type types[] = {
-	TYPE("ObjectMeta", object_meta_fields),
-	/* core/v1 */
-	TYPE("Pod", pod_fields),
-	TYPE("PodTemplate", pod_template_fields),
-	TYPE("PodTemplateSpec", pod_template_spec_fields),
-	TYPE("PodSpec", pod_spec_fields),
-	TYPE("Container", container_fields),
-	TYPE("EphemeralContainer", container_fields),
-	EMPTY_TYPE("Volume"),
-	EMPTY_TYPE("ResourceRequirements"),
-	TYPE("PodStatus", pod_status_fields),
-	TYPE("ReplicationController", replication_controller_fields),
-	TYPE("ReplicationControllerSpec", template_holder_fields),
-	TYPE("ReplicationControllerStatus", conditions_by_type_fields),
-	TYPE("Service", service_fields),
-	TYPE("ServiceSpec", service_spec_fields),
-	TYPE("ServiceStatus", conditions_by_type_fields),
-	TYPE("Node", node_fields),
-	TYPE("NodeSpec", node_spec_fields),
-	TYPE("NodeStatus", node_status_fields),
-	TYPE("ConfigMap", metadata_only_fields),
-	TYPE("Secret", metadata_only_fields),
-	TYPE("Namespace", namespace_fields),
-	TYPE("NamespaceStatus", conditions_by_type_fields),
-	TYPE("ServiceAccount", service_account_fields),
-	TYPE("PersistentVolumeClaim", pvc_fields),
-	TYPE("PersistentVolumeClaimStatus", conditions_by_type_fields),
-	/* apps/v1 */
-	TYPE("Deployment", deployment_fields),
-	TYPE("DeploymentSpec", deployment_spec_fields),
-	TYPE("DeploymentStatus", conditions_by_type_fields),
-	EMPTY_TYPE("DeploymentStrategy"),
-	TYPE("ReplicaSet", replica_set_fields),
-	TYPE("ReplicaSetSpec", template_holder_fields),
-	TYPE("ReplicaSetStatus", conditions_by_type_fields),
-	TYPE("StatefulSet", stateful_set_fields),
-	TYPE("StatefulSetSpec", stateful_set_spec_fields),
-	TYPE("StatefulSetStatus", conditions_by_type_fields),
-	TYPE("DaemonSet", daemon_set_fields),
-	TYPE("DaemonSetSpec", template_holder_fields),
-	TYPE("DaemonSetStatus", conditions_by_type_fields),
-	/* batch/v1 */
-	TYPE("Job", job_fields),
-	TYPE("JobSpec", template_holder_fields),
-	TYPE("JobStatus", conditions_by_type_fields),
-	TYPE("CronJob", cron_job_fields),
-	TYPE("CronJobSpec", cron_job_spec_fields),
-	TYPE("JobTemplateSpec", job_template_spec_fields),
 	/* test-only: upstream's strategicpatch test schemas */
 	STRICT_TYPE("mergeItem", merge_item_fields),
 	STRICT_TYPE("retainKeysMergeItem", retain_keys_merge_item_fields),
@@ -334,30 +102,43 @@ static const struct ck_patch_type types[] = {
 	MAP_TYPE("simpleMap", NULL),
 };
 
-struct kind_row {
-	const char *group;
-	const char *kind;
-	const char *type;
-};
+/* ---- the built-in types: wrappers of the schema model's ------------------- */
 
-static const struct kind_row kinds[] = {
-	{ "", "Pod", "Pod" },
-	{ "", "PodTemplate", "PodTemplate" },
-	{ "", "ReplicationController", "ReplicationController" },
-	{ "", "Service", "Service" },
-	{ "", "Node", "Node" },
-	{ "", "ConfigMap", "ConfigMap" },
-	{ "", "Secret", "Secret" },
-	{ "", "Namespace", "Namespace" },
-	{ "", "ServiceAccount", "ServiceAccount" },
-	{ "", "PersistentVolumeClaim", "PersistentVolumeClaim" },
-	{ "apps", "Deployment", "Deployment" },
-	{ "apps", "ReplicaSet", "ReplicaSet" },
-	{ "apps", "StatefulSet", "StatefulSet" },
-	{ "apps", "DaemonSet", "DaemonSet" },
-	{ "batch", "Job", "Job" },
-	{ "batch", "CronJob", "CronJob" },
-};
+static struct ck_patch_type *builtins; /* parallel to ck_schema_types() */
+static const struct ck_schema_type *const *schema_types;
+static size_t n_builtins;
+static pthread_once_t builtins_once = PTHREAD_ONCE_INIT;
+
+static void init_builtins(void)
+{
+	schema_types = ck_schema_types(&n_builtins);
+	builtins = ck_calloc(n_builtins, sizeof(*builtins));
+	for (size_t i = 0; i < n_builtins; i++) {
+		builtins[i].name = schema_types[i]->name;
+		builtins[i].strict = true;
+		builtins[i].schema = schema_types[i];
+	}
+}
+
+/* The wrapper of a schema type; NULL for NULL and for types without fields. */
+static const struct ck_patch_type *wrap(const struct ck_schema_type *t)
+{
+	if (!t || t->kind != CK_SCHEMA_OBJECT)
+		return NULL;
+	pthread_once(&builtins_once, init_builtins);
+	size_t lo = 0, hi = n_builtins;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int r = strcmp(schema_types[mid]->proto_name, t->proto_name);
+		if (r == 0)
+			return &builtins[mid];
+		if (r < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
 
 /* ---- lookups ----------------------------------------------------------------- */
 
@@ -369,27 +150,12 @@ const struct ck_patch_type *ck_patch_meta_type(const char *name)
 		if (strcmp(types[i].name, name) == 0)
 			return &types[i];
 	}
-	return NULL;
+	return wrap(ck_schema_type(name));
 }
 
 const struct ck_patch_type *ck_patch_meta_kind(const char *api_version, const char *kind)
 {
-	size_t group_len = 0;
-	const char *slash = api_version ? strchr(api_version, '/') : NULL;
-
-	if (!kind)
-		return NULL;
-	if (slash)
-		group_len = (size_t)(slash - api_version);
-	for (size_t i = 0; i < CK_ARRAY_SIZE(kinds); i++) {
-		if (strcmp(kinds[i].kind, kind) != 0)
-			continue;
-		if (api_version && (strlen(kinds[i].group) != group_len ||
-				    strncmp(kinds[i].group, api_version, group_len) != 0))
-			continue;
-		return ck_patch_meta_type(kinds[i].type);
-	}
-	return NULL;
+	return wrap(ck_schema_kind(api_version, kind));
 }
 
 const char *ck_patch_meta_type_name(const struct ck_patch_type *type)
@@ -434,7 +200,18 @@ int ck_patch_meta_field(const struct ck_patch_type *type, const char *field,
 {
 	struct ck_patch_field f = { CK_PATCH_NONE, NULL, NULL };
 
-	if (type && type->is_map) {
+	if (type && type->schema) {
+		const struct ck_schema_field *sf = ck_schema_field(type->schema, field);
+		if (!sf)
+			return -ENOENT;
+		/* the table is ours: a bad tag in api/schema_fields.def is a bug */
+		CK_BUG_ON(ck_patch_meta_parse_strategy(sf->patch_strategy, &f.strategy) < 0);
+		f.merge_key = sf->merge_key;
+		const struct ck_schema_value *v = &sf->value;
+		if (v->kind == CK_SCHEMA_ARRAY)
+			v = v->items;
+		f.type = wrap(v->type);
+	} else if (type && type->is_map) {
 		f.type = ck_patch_meta_type(type->map_of);
 	} else if (type) {
 		const struct field_row *row = NULL;

@@ -18,9 +18,10 @@
  *    fields the table does not describe): every field of it has no strategy
  *    and an unknown type, so maps merge and lists are replaced.
  *  - Types and strings returned are static; nothing here is freed.
- *  - The table lives in patch_meta.c alone (its format is documented
- *    there); the API schemas in api/ are meant to feed it later without any
- *    change to this interface.
+ *  - The built-in types come from the schema model (api/schema.h: api/'s
+ *    protos plus api/schema_fields.def), and are strict as upstream's Go
+ *    structs: a field they lack is -ENOENT. Only upstream's strategicpatch
+ *    test types are a table of their own, in patch_meta.c.
  */
 #ifndef CK_APIMACHINERY_PATCH_META_H
 #define CK_APIMACHINERY_PATCH_META_H
@@ -58,11 +59,10 @@ const struct ck_patch_type *ck_patch_meta_type(const char *name);
 const char *ck_patch_meta_type_name(const struct ck_patch_type *type);
 
 /*
- * Looks up field of type into *ret. 0 on success; -ENOENT when the type is
- * fully described (strict) and has no such field, which upstream reports as
- * "unable to find api field in struct <type> for the json field <field>".
- * Types described only in part answer unknown fields with no strategy and
- * an unknown type.
+ * Looks up field of type into *ret. 0 on success; -ENOENT when the type has
+ * no such field, which upstream reports as "unable to find api field in
+ * struct <type> for the json field <field>". A NULL type and map types
+ * answer every field with no strategy.
  */
 int ck_patch_meta_field(const struct ck_patch_type *type, const char *field,
 			struct ck_patch_field *ret);
