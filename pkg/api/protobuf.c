@@ -5,6 +5,7 @@
  * unknown fields and errors are under this file's control.
  */
 #include "api/protobuf.h"
+#include "api/protobuf_int.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -67,9 +68,13 @@ enum special {
 	SPECIAL_RAWEXT,
 	SPECIAL_FIELDSV1,
 	SPECIAL_ARRAY, /* CK_PB_ARRAY in api/protobuf_fields.def */
+	SPECIAL_JSON,  /* CK_PB_JSON */
+	SPECIAL_UNION, /* CK_PB_UNION */
 };
 
 static bool is_array_message(const ProtobufCMessageDescriptor *d);
+static bool is_json_message(const ProtobufCMessageDescriptor *d);
+static bool is_union_message(const ProtobufCMessageDescriptor *d);
 
 static enum special special_of(const ProtobufCMessageDescriptor *d)
 {
@@ -89,6 +94,10 @@ static enum special special_of(const ProtobufCMessageDescriptor *d)
 		return SPECIAL_FIELDSV1;
 	if (is_array_message(d))
 		return SPECIAL_ARRAY;
+	if (is_json_message(d))
+		return SPECIAL_JSON;
+	if (is_union_message(d))
+		return SPECIAL_UNION;
 	return SPECIAL_NONE;
 }
 
@@ -116,25 +125,37 @@ static const struct {
 #define CK_PB_INLINE(m, f) { m, f, PROP_INLINE, NULL },
 #define CK_PB_JSON_NAME(m, f, j) { m, f, PROP_JSON_NAME, j },
 #define CK_PB_ARRAY(m)
+#define CK_PB_JSON(m)
+#define CK_PB_UNION(m)
 #include "../../api/protobuf_fields.def"
 #undef CK_PB_POINTER
 #undef CK_PB_INLINE
 #undef CK_PB_JSON_NAME
 #undef CK_PB_ARRAY
+#undef CK_PB_JSON
+#undef CK_PB_UNION
 };
 
-static const char *const array_table[] = {
+/* The messages api/protobuf_fields.def gives a JSON form of their own. */
+static const struct {
+	const char *message;
+	enum special special;
+} message_table[] = {
 #define CK_PB_POINTER(m, f)
 #define CK_PB_INLINE(m, f)
 #define CK_PB_JSON_NAME(m, f, j)
-#define CK_PB_ARRAY(m) m,
+#define CK_PB_ARRAY(m) { m, SPECIAL_ARRAY },
+#define CK_PB_JSON(m) { m, SPECIAL_JSON },
+#define CK_PB_UNION(m) { m, SPECIAL_UNION },
 #include "../../api/protobuf_fields.def"
 #undef CK_PB_POINTER
 #undef CK_PB_INLINE
 #undef CK_PB_JSON_NAME
 #undef CK_PB_ARRAY
+#undef CK_PB_JSON
+#undef CK_PB_UNION
 };
-static const ProtobufCMessageDescriptor *array_messages[CK_ARRAY_SIZE(array_table)];
+static const ProtobufCMessageDescriptor *special_messages[CK_ARRAY_SIZE(message_table)];
 
 static const ProtobufCMessageDescriptor **by_name;
 static size_t n_by_name;
@@ -187,11 +208,39 @@ static void init_tables(void)
 		props[i].props = prop_table[i].prop;
 		props[i].json = prop_table[i].json;
 	}
-	for (size_t i = 0; i < CK_ARRAY_SIZE(array_table); i++) {
-		array_messages[i] = find_message(array_table[i]);
-		/* one repeated field, which the JSON array holds */
-		CK_BUG_ON(!array_messages[i] || array_messages[i]->n_fields != 1 ||
-			  array_messages[i]->fields[0].label != PROTOBUF_C_LABEL_REPEATED);
+	for (size_t i = 0; i < CK_ARRAY_SIZE(message_table); i++) {
+		const ProtobufCMessageDescriptor *m = find_message(message_table[i].message);
+		CK_BUG_ON(!m);
+		special_messages[i] = m;
+		switch (message_table[i].special) {
+		case SPECIAL_ARRAY:
+			/* one repeated field, which the JSON array holds */
+			CK_BUG_ON(m->n_fields != 1 ||
+				  m->fields[0].label != PROTOBUF_C_LABEL_REPEATED);
+			break;
+		case SPECIAL_JSON:
+			/* one bytes field 1 (raw), which holds the JSON */
+			CK_BUG_ON(m->n_fields != 1 || m->fields[0].id != 1 ||
+				  m->fields[0].type != PROTOBUF_C_TYPE_BYTES);
+			break;
+		default: {
+			/* at most one field of each form: object, array, boolean */
+			unsigned objects = 0, arrays = 0, bools = 0;
+			for (unsigned j = 0; j < m->n_fields; j++) {
+				const ProtobufCFieldDescriptor *f = &m->fields[j];
+				if (f->label == PROTOBUF_C_LABEL_REPEATED)
+					arrays++;
+				else if (f->type == PROTOBUF_C_TYPE_MESSAGE)
+					objects++;
+				else if (f->type == PROTOBUF_C_TYPE_BOOL)
+					bools++;
+				else
+					CK_BUG_ON(1);
+			}
+			CK_BUG_ON(objects > 1 || arrays > 1 || bools > 1);
+			break;
+		}
+		}
 	}
 	qsort(props, CK_ARRAY_SIZE(props), sizeof(props[0]), cmp_prop);
 	/* merge the lines about one field */
@@ -211,12 +260,43 @@ static void tables(void)
 	pthread_once(&tables_once, init_tables);
 }
 
+static bool is_special_message(const ProtobufCMessageDescriptor *d, enum special sp)
+{
+	for (size_t i = 0; i < CK_ARRAY_SIZE(special_messages); i++)
+		if (special_messages[i] == d)
+			return message_table[i].special == sp;
+	return false;
+}
+
 static bool is_array_message(const ProtobufCMessageDescriptor *d)
 {
-	for (size_t i = 0; i < CK_ARRAY_SIZE(array_messages); i++)
-		if (array_messages[i] == d)
-			return true;
-	return false;
+	return is_special_message(d, SPECIAL_ARRAY);
+}
+
+static bool is_json_message(const ProtobufCMessageDescriptor *d)
+{
+	return is_special_message(d, SPECIAL_JSON);
+}
+
+static bool is_union_message(const ProtobufCMessageDescriptor *d)
+{
+	return is_special_message(d, SPECIAL_UNION);
+}
+
+/* A union message's field of one form: repeated (array), message (object)
+ * or bool; NULL when it has none. */
+static const ProtobufCFieldDescriptor *union_field(const ProtobufCMessageDescriptor *d,
+						   json_type form)
+{
+	for (unsigned i = 0; i < d->n_fields; i++) {
+		const ProtobufCFieldDescriptor *f = &d->fields[i];
+		bool repeated = f->label == PROTOBUF_C_LABEL_REPEATED;
+		if ((form == json_type_array && repeated) ||
+		    (form == json_type_object && !repeated && f->type == PROTOBUF_C_TYPE_MESSAGE) ||
+		    (form == json_type_boolean && !repeated && f->type == PROTOBUF_C_TYPE_BOOL))
+			return f;
+	}
+	return NULL;
 }
 
 static const struct prop_entry *find_prop(const ProtobufCFieldDescriptor *fd)
@@ -458,6 +538,15 @@ static json_object *new_string(const uint8_t *p, size_t n)
 	return o;
 }
 
+/* A float as Go's encoding/json writes it: a whole number without a fraction
+ * (a schema's "maximum": 5 reads back as 5, not 5.0). */
+static json_object *new_number(double f)
+{
+	if (f == trunc(f) && fabs(f) < 1e15)
+		return json_object_new_int64((int64_t)f);
+	return json_object_new_double(f);
+}
+
 static int64_t zigzag64(uint64_t v)
 {
 	return (int64_t)(v >> 1) ^ -(int64_t)(v & 1);
@@ -508,7 +597,7 @@ static int scalar_to_json(struct ctx *c, const ProtobufCFieldDescriptor *fd,
 		if (!isfinite(f))
 			return fail(c, -EINVAL, "proto: field %s: unsupported value %g", fd->name,
 				    (double)f);
-		o = json_object_new_double(f);
+		o = new_number(f);
 		zero = f == 0;
 		break;
 	}
@@ -518,7 +607,7 @@ static int scalar_to_json(struct ctx *c, const ProtobufCFieldDescriptor *fd,
 		if (!isfinite(f))
 			return fail(c, -EINVAL, "proto: field %s: unsupported value %g", fd->name,
 				    f);
-		o = json_object_new_double(f);
+		o = new_number(f);
 		zero = f == 0;
 		break;
 	}
@@ -664,6 +753,26 @@ static int special_to_json(struct ctx *c, const ProtobufCMessageDescriptor *d, e
 		*ret = err == 0 ? items : NULL;
 		return err;
 	}
+	if (sp == SPECIAL_UNION) {
+		/* upstream's MarshalJSON: the array when not empty, else the object,
+		 * else the boolean (null when the type has none) */
+		json_object *o = json_object_new_object(), *v = NULL;
+		int err = decode_fields(c, d, p, n, o);
+		static const json_type forms[] = { json_type_array, json_type_object,
+						   json_type_boolean };
+		for (size_t i = 0; err == 0 && !v && i < CK_ARRAY_SIZE(forms); i++) {
+			const ProtobufCFieldDescriptor *f = union_field(d, forms[i]);
+			if (f && json_object_object_get_ex(o, f->name, &v))
+				json_object_get(v);
+			else if (f && forms[i] == json_type_boolean)
+				v = json_object_new_boolean(0);
+		}
+		json_object_put(o);
+		*ret = err == 0 ? v : NULL;
+		if (err < 0)
+			json_object_put(v);
+		return err;
+	}
 	unsigned varints = 0;
 	uint32_t max_id = 1;
 	if (sp == SPECIAL_TIME || sp == SPECIAL_MICROTIME)
@@ -714,6 +823,7 @@ static int special_to_json(struct ctx *c, const ProtobufCMessageDescriptor *d, e
 		return 0;
 	case SPECIAL_RAWEXT:
 	case SPECIAL_FIELDSV1:
+	case SPECIAL_JSON:
 		if (!m.len[1])
 			return 0;
 		if (sp == SPECIAL_RAWEXT && m.len[1] >= CK_PROTOBUF_MAGIC_LEN &&
@@ -721,6 +831,7 @@ static int special_to_json(struct ctx *c, const ProtobufCMessageDescriptor *d, e
 			return decode_envelope(c, m.data[1], m.len[1], ret);
 		return parse_embedded_json(c, m.data[1], m.len[1], ret);
 	case SPECIAL_ARRAY:
+	case SPECIAL_UNION:
 	case SPECIAL_NONE:
 		break;
 	}
@@ -1032,7 +1143,8 @@ static int special_from_json(struct ctx *c, const ProtobufCFieldDescriptor *fd, 
 		return err;
 	}
 	case SPECIAL_RAWEXT:
-	case SPECIAL_FIELDSV1: {
+	case SPECIAL_FIELDSV1:
+	case SPECIAL_JSON: {
 		if (!v)
 			return 0;
 		size_t len;
@@ -1050,6 +1162,25 @@ static int special_from_json(struct ctx *c, const ProtobufCFieldDescriptor *fd, 
 		const ProtobufCMessageDescriptor *d = fd->descriptor;
 		json_object *wrap = json_object_new_object();
 		json_object_object_add(wrap, d->fields[0].name, json_object_get(v));
+		err = encode_fields(c, d, wrap, m);
+		json_object_put(wrap);
+		return err;
+	}
+	case SPECIAL_UNION: {
+		if (!v)
+			return 0;
+		const ProtobufCMessageDescriptor *d = fd->descriptor;
+		json_type form = json_object_get_type(v);
+		const ProtobufCFieldDescriptor *f = union_field(d, form);
+		if (!f)
+			return fail(c, -EINVAL, "json: cannot encode %s into field %s",
+				    json_type_name(v), fd->name);
+		json_object *wrap = json_object_new_object();
+		json_object_object_add(wrap, f->name, json_object_get(v));
+		/* the object form allows (JSONSchemaPropsOrBool) */
+		const ProtobufCFieldDescriptor *b = union_field(d, json_type_boolean);
+		if (form == json_type_object && b)
+			json_object_object_add(wrap, b->name, json_object_new_boolean(1));
 		err = encode_fields(c, d, wrap, m);
 		json_object_put(wrap);
 		return err;
@@ -1286,6 +1417,7 @@ static const struct {
 } group_packages[] = {
 	{ "", "k8s.io.api.core" },
 	{ "admissionregistration.k8s.io", "k8s.io.api.admissionregistration" },
+	{ "apiextensions.k8s.io", "k8s.io.apiextensions_apiserver.pkg.apis.apiextensions" },
 	{ "apps", "k8s.io.api.apps" },
 	{ "authentication.k8s.io", "k8s.io.api.authentication" },
 	{ "authorization.k8s.io", "k8s.io.api.authorization" },
@@ -1494,4 +1626,65 @@ int ck_protobuf_decode_object(const void *data, size_t len, json_object **ret, c
 	struct ctx c = { ret_err, false, 0 };
 	tables();
 	return decode_envelope(&c, data, len, ret);
+}
+
+/* ---- the tables, for the schema model (protobuf_int.h) ---- */
+
+const ProtobufCMessageDescriptor *const *ck_protobuf_messages(size_t *ret_n)
+{
+	tables();
+	*ret_n = n_by_name;
+	return by_name;
+}
+
+const ProtobufCMessageDescriptor *ck_protobuf_message(const char *full_name)
+{
+	tables();
+	return find_message(full_name);
+}
+
+enum ck_pb_form ck_protobuf_form(const ProtobufCMessageDescriptor *d)
+{
+	tables();
+	switch (special_of(d)) {
+	case SPECIAL_NONE:
+		return CK_PB_FORM_OBJECT;
+	case SPECIAL_TIME:
+		return CK_PB_FORM_TIME;
+	case SPECIAL_MICROTIME:
+		return CK_PB_FORM_MICROTIME;
+	case SPECIAL_DURATION:
+		return CK_PB_FORM_DURATION;
+	case SPECIAL_QUANTITY:
+		return CK_PB_FORM_QUANTITY;
+	case SPECIAL_INTSTR:
+		return CK_PB_FORM_INT_OR_STRING;
+	case SPECIAL_ARRAY:
+		return CK_PB_FORM_ARRAY;
+	default:
+		return CK_PB_FORM_ANY;
+	}
+}
+
+bool ck_protobuf_is_kind(const ProtobufCMessageDescriptor *d)
+{
+	return is_kind(d);
+}
+
+const char *ck_protobuf_json_name(const ProtobufCFieldDescriptor *fd)
+{
+	tables();
+	return json_name(fd);
+}
+
+bool ck_protobuf_field_inline(const ProtobufCFieldDescriptor *fd)
+{
+	tables();
+	return has_prop(fd, PROP_INLINE);
+}
+
+bool ck_protobuf_field_is_map(const ProtobufCFieldDescriptor *fd,
+			      const ProtobufCMessageDescriptor *parent)
+{
+	return is_map_entry(fd, parent);
 }

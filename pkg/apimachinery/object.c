@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "util/common.h"
+#include "util/uuid.h"
 
 json_object *ck_obj_path(json_object *obj, const char *dotted)
 {
@@ -108,10 +109,43 @@ const char *ck_obj_field_text(json_object *obj, const char *dotted, char *out, s
 	return out;
 }
 
+void ck_obj_set_path(json_object *obj, const char *dotted, json_object *value)
+{
+	const char *dot;
+	while ((dot = strchr(dotted, '.'))) {
+		char step[128];
+		size_t n = (size_t)(dot - dotted);
+		CK_BUG_ON(n >= sizeof(step));
+		memcpy(step, dotted, n);
+		step[n] = '\0';
+		json_object *next = NULL;
+		if (!json_object_object_get_ex(obj, step, &next) ||
+		    !json_object_is_type(next, json_type_object)) {
+			next = json_object_new_object();
+			json_object_object_add(obj, step, next);
+		}
+		obj = next;
+		dotted = dot + 1;
+	}
+	json_object_object_add(obj, dotted, value);
+}
+
 json_object *ck_obj_copy(json_object *obj)
 {
 	json_object *copy = NULL;
 	if (obj && json_object_deep_copy(obj, &copy, NULL) != 0)
 		ck_bug(__FILE__, __LINE__, "json_object_deep_copy failed (out of memory)");
 	return copy;
+}
+
+void ck_obj_generate_name(const char *prefix, char out[CK_OBJ_GENERATED_NAME_MAX])
+{
+	static const char alphabet[] = "bcdfghjklmnpqrstvwxz2456789";
+	unsigned char rnd[5];
+	ck_random_bytes(rnd, sizeof(rnd));
+	snprintf(out, CK_OBJ_GENERATED_NAME_MAX, "%.58s", prefix ? prefix : "");
+	size_t n = strlen(out);
+	for (size_t i = 0; i < 5; i++)
+		out[n + i] = alphabet[rnd[i] % (sizeof(alphabet) - 1)];
+	out[n + 5] = '\0';
 }

@@ -40,7 +40,22 @@ void ck_obj_set_meta_str(json_object *obj, const char *field, const char *value)
  */
 const char *ck_obj_field_text(json_object *obj, const char *dotted, char *out, size_t size);
 
+/*
+ * Sets the value at a dotted path, creating (or replacing non-object)
+ * intermediate steps as objects. Takes value.
+ */
+void ck_obj_set_path(json_object *obj, const char *dotted, json_object *value);
+
 /* Deep copy (owned); NULL for NULL. */
 json_object *ck_obj_copy(json_object *obj);
+
+/* Room for ck_obj_generate_name's result. */
+#define CK_OBJ_GENERATED_NAME_MAX (58 + 5 + 1)
+/*
+ * upstream's names.SimpleNameGenerator: the prefix (its first 58
+ * characters, so the result fits a 63-character label) and 5 random
+ * characters from "bcdfghjklmnpqrstvwxz2456789", into out.
+ */
+void ck_obj_generate_name(const char *prefix, char out[CK_OBJ_GENERATED_NAME_MAX]);
 
 #endif

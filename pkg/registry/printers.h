@@ -15,6 +15,14 @@
 json_object *ck_cell_name(json_object *obj, int64_t now_ns);
 /* now − metadata.creationTimestamp as kubectl prints ages ("<unknown>" if unset). */
 json_object *ck_cell_age(json_object *obj, int64_t now_ns);
+/* The Age column of most kinds (upstream's ObjectMeta description). */
+#define CK_COLUMN_AGE                                                                          \
+	{                                                                                      \
+		"Age", "string", "",                                                           \
+		    "CreationTimestamp is a timestamp representing the server time when this " \
+		    "object was created.",                                                     \
+		    0, ck_cell_age                                                             \
+	}
 /* metadata.creationTimestamp as is (the default "Created At" column). */
 json_object *ck_cell_created_at(json_object *obj, int64_t now_ns);
 /* An age from the RFC 3339 string at a dotted path, as ck_cell_age. */

@@ -1,7 +1,12 @@
 #include "registry/registry.h"
 
+#include "apimachinery/object.h"
+#include "storage/storage.h"
 #include "util/common.h"
+#include "util/log.h"
 #include "util/str.h"
+#include "util/time.h"
+#include "util/uuid.h"
 
 const char *const ck_verb_names[] = { "create", "delete", "deletecollection",
 				      "get",	"list",	  "patch",
@@ -38,4 +43,26 @@ const struct ck_subresource *ck_registry_subresource(const struct ck_resource *r
 		if (ck_streq(s->name, name))
 			return s;
 	return NULL;
+}
+
+void ck_registry_stamp_new(json_object *obj)
+{
+	char uid[CK_UUID_BUF], now[CK_TIME_BUF];
+	ck_uuid_v4(uid);
+	ck_time_format(ck_time_now_ns(), CK_TIME_SECONDS, now);
+	ck_obj_set_meta_str(obj, "uid", uid);
+	ck_obj_set_meta_str(obj, "creationTimestamp", now);
+}
+
+int ck_registry_bootstrap_create(struct ck_storage *storage, const char *key, json_object *obj)
+{
+	struct ck_storage_error err = { 0 };
+	ck_registry_stamp_new(obj);
+	int r = ck_storage_create(storage, key, obj, 0, NULL, &err);
+	if (r == CK_STORAGE_ERR_EXISTS)
+		r = 0;
+	else if (r < 0)
+		ck_log_v(2, "unable to create '%s': %s", key, err.message);
+	ck_storage_error_release(&err);
+	return r;
 }

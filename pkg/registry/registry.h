@@ -66,6 +66,19 @@ enum ck_subresource_kind {
 	CK_SUB_STATUS,	 /* get/update/patch of .status only */
 	CK_SUB_FINALIZE, /* namespaces/finalize: update of spec.finalizers only */
 	CK_SUB_CUSTOM,	 /* served by the resource's own handler */
+	CK_SUB_SCALE,	 /* autoscaling/v1 Scale: get/update/patch of the replicas */
+};
+
+/*
+ * Where a scalable resource (one with a CK_SUB_SCALE subresource) keeps what
+ * its autoscaling/v1 Scale shows (pkg/registry/scale.h): dotted JSON paths
+ * into the object.
+ */
+struct ck_scale_paths {
+	const char *spec_replicas;   /* "spec.replicas" */
+	const char *status_replicas; /* "status.replicas" */
+	const char *selector;	     /* "spec.selector" */
+	bool selector_is_map;	     /* a label map (replicationcontrollers), not a LabelSelector */
 };
 
 /*
@@ -180,6 +193,8 @@ struct ck_resource {
 	json_object *(*from_storage)(json_object *stored);
 	/* Objects expire --event-ttl after their last write (etcd lease). */
 	bool uses_event_ttl;
+	/* Where the replicas and the selector live, for its "scale" subresource. */
+	const struct ck_scale_paths *scale;
 	/*
 	 * Strategy hooks, all optional:
 	 *  prepare_create: defaulting on create (obj is the new object);
@@ -285,6 +300,20 @@ const struct ck_resource *ck_registry_find(const char *group, const char *versio
 /* Finds a subresource of res by name; NULL when none. */
 const struct ck_subresource *ck_registry_subresource(const struct ck_resource *res,
 						     const char *name);
+/*
+ * Sets what the server sets on every new object (metadata.uid and
+ * creationTimestamp) on obj (borrowed, changed), for objects the server
+ * makes itself.
+ */
+void ck_registry_stamp_new(json_object *obj);
+/*
+ * Stores a bootstrap object (the system PriorityClasses, the `kubernetes`
+ * EndpointSlice) at key when absent, stamped as above; an existing object is
+ * left as it is (another API server, or a user, made it). obj is borrowed
+ * and changed. 0, or a negative errno.
+ */
+int ck_registry_bootstrap_create(struct ck_storage *storage, const char *key, json_object *obj);
+
 /* Descriptor initialisers for group, version and apiVersion. */
 #define CK_CORE(v) .group = "", .version = v, .api_version = v
 #define CK_GROUP(g, v) .group = g, .version = v, .api_version = g "/" v

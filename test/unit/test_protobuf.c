@@ -160,7 +160,8 @@ static const struct {
 	  "1201781a0a080018002000280030001a002200",
 	  "{\"kind\":\"PodDisruptionBudget\",\"apiVersion\":\"policy/v1\",\"metadata\":{\"name\":"
 	  "\"pdb\"},\"spec\":{\"minAvailable\":1,\"selector\":{\"matchLabels\":{\"app\":\"x\"}}},"
-	  "\"status\":{}}" },
+	  "\"status\":{\"disruptionsAllowed\":0,\"currentHealthy\":0,\"desiredHealthy\":0,"
+	  "\"expectedPods\":0}}" },
 	{ "auth can-i get pods",
 	  "6b3873000a320a17617574686f72697a6174696f6e2e6b38732e696f2f7631121753656c66537562"
 	  "6a656374416363657373526576696577123c0a100a0012001a0022002a00320038004200121e0a1c"
@@ -246,11 +247,32 @@ static const struct {
 #define CK_PB_INLINE(m, f) { m, f, NULL },
 #define CK_PB_JSON_NAME(m, f, j) { m, f, j },
 #define CK_PB_ARRAY(m) { m, NULL, NULL },
+#define CK_PB_JSON(m)
+#define CK_PB_UNION(m)
 #include "../../api/protobuf_fields.def"
 #undef CK_PB_POINTER
 #undef CK_PB_INLINE
 #undef CK_PB_JSON_NAME
 #undef CK_PB_ARRAY
+#undef CK_PB_JSON
+#undef CK_PB_UNION
+};
+
+/* Messages with a JSON form of their own (CK_PB_JSON, CK_PB_UNION). */
+static const char *const json_messages[] = {
+#define CK_PB_POINTER(m, f)
+#define CK_PB_INLINE(m, f)
+#define CK_PB_JSON_NAME(m, f, j)
+#define CK_PB_ARRAY(m)
+#define CK_PB_JSON(m) m,
+#define CK_PB_UNION(m)
+#include "../../api/protobuf_fields.def"
+#undef CK_PB_POINTER
+#undef CK_PB_INLINE
+#undef CK_PB_JSON_NAME
+#undef CK_PB_ARRAY
+#undef CK_PB_JSON
+#undef CK_PB_UNION
 };
 
 static bool is_inline(const ProtobufCMessageDescriptor *d, const ProtobufCFieldDescriptor *f)
@@ -316,8 +338,18 @@ static json_object *synth_value(const ProtobufCFieldDescriptor *f, int depth)
 		for (size_t i = 0; i < CK_ARRAY_SIZE(inline_fields); i++)
 			if (!inline_fields[i].field && strcmp(inline_fields[i].message, n) == 0)
 				return parse("[\"a\",\"b\"]");
-		if (depth > 9)
+		for (size_t i = 0; i < CK_ARRAY_SIZE(json_messages); i++)
+			if (strcmp(json_messages[i], n) == 0)
+				return parse("{\"a\":[1,\"b\",null],\"c\":{}}");
+		/* recursive messages (JSONSchemaProps) stop at their second level */
+		if (depth > 9 || (strstr(n, "JSONSchemaProps") && depth > 1))
 			return NULL;
+		/* a union (JSONSchemaPropsOr*) in its object form */
+		if (strstr(n, "JSONSchemaPropsOr"))
+			return synth_message(
+			    protobuf_c_message_descriptor_get_field_by_name(f->descriptor, "schema")
+				->descriptor,
+			    depth + 1);
 		return synth_message(f->descriptor, depth + 1);
 	}
 	default:
@@ -567,6 +599,25 @@ static const char *const realistic[] = {
 	"\"standard\"},\"provisioner\":\"rancher.io/local-path\",\"parameters\":{\"a\":\"b\"},"
 	"\"reclaimPolicy\":\"Delete\",\"allowVolumeExpansion\":false,\"volumeBindingMode\":"
 	"\"WaitForFirstConsumer\"}",
+	/* a CRD: a recursive schema with JSON values, "$ref"/"x-kubernetes-*" names and
+	 * every union form (object, boolean, schema array, string array) */
+	"{\"kind\":\"CustomResourceDefinition\",\"apiVersion\":\"apiextensions.k8s.io/v1\","
+	"\"metadata\":{\"name\":\"widgets.example.com\"},\"spec\":{\"group\":\"example.com\","
+	"\"names\":{\"plural\":\"widgets\",\"kind\":\"Widget\"},\"scope\":\"Namespaced\","
+	"\"versions\":[{\"name\":\"v1\",\"served\":true,\"storage\":true,\"schema\":{"
+	"\"openAPIV3Schema\":{\"type\":\"object\",\"required\":[\"spec\"],\"properties\":{"
+	"\"spec\":{\"type\":\"object\",\"additionalProperties\":false,"
+	"\"x-kubernetes-validations\":[{\"rule\":\"self.a > 0\"}],\"properties\":{\"a\":{"
+	"\"type\":\"integer\",\"minimum\":0,\"maximum\":2.5,\"default\":1,\"enum\":[1,2,null]},"
+	"\"m\":{\"type\":\"object\",\"additionalProperties\":{\"type\":\"string\"}},"
+	"\"t\":{\"type\":\"array\",\"items\":[{\"type\":\"string\"},{\"$ref\":\"#/x\"}],"
+	"\"x-kubernetes-list-type\":\"atomic\"},\"o\":{\"type\":\"object\","
+	"\"x-kubernetes-preserve-unknown-fields\":true,\"example\":{\"k\":[true]},"
+	"\"dependencies\":{\"a\":[\"b\",\"c\"],\"d\":{\"type\":\"object\"}}}}},"
+	"\"status\":{\"type\":\"object\",\"additionalProperties\":true}}}},"
+	"\"subresources\":{\"status\":{}}}],\"conversion\":{\"strategy\":\"None\"}},"
+	"\"status\":{\"acceptedNames\":{\"plural\":\"widgets\",\"kind\":\"Widget\"},"
+	"\"storedVersions\":[\"v1\"]}}",
 };
 
 START_TEST(test_protobuf_realistic)
@@ -875,8 +926,8 @@ START_TEST(test_protobuf_encode_errors)
 		json_object_put(o);
 	}
 	/* no message for a kind: -ENOENT, so the server can answer JSON */
-	json_object *o = parse("{\"kind\":\"CustomResourceDefinition\",\"apiVersion\":"
-			       "\"apiextensions.k8s.io/v1\"}");
+	json_object *o = parse("{\"kind\":\"APIService\",\"apiVersion\":"
+			       "\"apiregistration.k8s.io/v1\"}");
 	struct ck_buf b = CK_BUF_INIT;
 	ck_assert_int_eq(ck_protobuf_encode_object(o, &b, NULL), -ENOENT);
 	json_object_put(o);

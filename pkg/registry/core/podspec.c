@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "apimachinery/field_errors.h"
+#include "apimachinery/labels.h"
 #include "apimachinery/meta_validation.h"
 #include "apimachinery/object.h"
 #include "apimachinery/quantity.h"
@@ -647,9 +648,11 @@ static void projected_sources(json_object *proj, struct ck_buf *p, struct ck_fie
 				ck_buf_truncate(p, mj);
 				const char *kpath = ck_core_str(kp, "path");
 				if (*kpath) {
+					/* the duplicate's error is at the projection's path */
 					ck_buf_truncate(p, ms);
 					ADD_PATH(kpath, ck_core_str(src, "name"));
-					ck_buf_truncate(p, msrc);
+					at(p, "sources");
+					ck_field_path_index(p, (long long)i);
 					ck_field_path_child(p, kinds[k]);
 					ck_field_path_child(p, "items");
 				}
@@ -669,7 +672,8 @@ static void projected_sources(json_object *proj, struct ck_buf *p, struct ck_fie
 				if (*fpath) {
 					ck_buf_truncate(p, ms);
 					ADD_PATH(fpath, fpath);
-					ck_buf_truncate(p, msrc);
+					at(p, "sources");
+					ck_field_path_index(p, (long long)i);
 				}
 			}
 		}
@@ -685,7 +689,6 @@ static void projected_sources(json_object *proj, struct ck_buf *p, struct ck_fie
 			if (exp > (1LL << 32))
 				invalid_int(e, p, "expirationSeconds", exp,
 					    "may not specify a duration larger than 2^32 seconds");
-			ck_buf_truncate(p, ms);
 			const char *tpath = ck_core_str(sat, "path");
 			if (!*tpath)
 				required(e, p, "path", "");
@@ -2023,6 +2026,58 @@ void ck_core_validate_pod_template_spec(json_object *template, struct ck_buf *p,
 			  "ephemeral containers not allowed in pod template");
 		ck_buf_truncate(p, m);
 	}
+}
+
+void ck_core_validate_controller_template(json_object *template,
+					  const struct ck_label_selector *sel, const char *path,
+					  const char *kind, bool metadata_only,
+					  struct ck_field_errors *e)
+{
+	struct ck_buf b = CK_BUF_INIT, *p = &b;
+	ck_buf_adds(p, path);
+	if (!template) {
+		ck_field_errors_add_required(e, P, "");
+		goto out;
+	}
+	json_object *md = ck_core_obj(template, "metadata");
+	json_object *labels = ck_core_obj(md, "labels");
+	if (sel && !ck_label_selector_empty(sel) && !ck_label_selector_matches(sel, labels)) {
+		size_t m = at(p, "metadata");
+		at(p, "labels");
+		ck_field_errors_add_invalid(e, P, labels,
+					    "`selector` does not match template `labels`");
+		ck_buf_truncate(p, m);
+	}
+	json_object *spec = ck_core_obj(template, "spec");
+	if (metadata_only) {
+		size_t m = at(p, "labels");
+		ck_validate_labels(labels, P, e);
+		ck_buf_truncate(p, m);
+		at(p, "annotations");
+		ck_core_validate_annotations(ck_core_obj(md, "annotations"), P, e);
+		pod_specific_annotations(ck_core_obj(md, "annotations"), spec, P, e);
+		ck_buf_truncate(p, m);
+	} else {
+		ck_core_validate_pod_template_spec(template, p, e);
+	}
+	size_t m = at(p, "spec");
+	const char *rp = ck_core_str(spec, "restartPolicy");
+	if (!ck_streq(rp, "Always")) {
+		static const char *const always[] = { "Always" };
+		json_object *j = json_object_new_string(rp);
+		size_t m2 = at(p, "restartPolicy");
+		ck_field_errors_add_not_supported(e, P, j, always, 1);
+		ck_buf_truncate(p, m2);
+		json_object_put(j);
+	}
+	if (ck_core_get(spec, "activeDeadlineSeconds")) {
+		char msg[128];
+		snprintf(msg, sizeof(msg), "activeDeadlineSeconds in %s is not Supported", kind);
+		forbidden(e, p, "activeDeadlineSeconds", msg);
+	}
+	ck_buf_truncate(p, m);
+out:
+	ck_buf_release(&b);
 }
 
 static void image_whitespace(json_object *cs, const char *list, struct ck_field_errors *e)

@@ -54,6 +54,23 @@ void ck_core_validate_pod_spec(json_object *spec, const struct ck_pod_validation
  */
 void ck_core_validate_pod_template_spec(json_object *template, struct ck_buf *path,
 					struct ck_field_errors *errs);
+struct ck_label_selector;
+
+/*
+ * The pod template of a controller (replicationcontrollers and the apps/v1
+ * workloads: upstream's ValidatePodTemplateSpecForRC, ...ForReplicaSet,
+ * ...ForStatefulSet and the DaemonSet rules), at path ("spec.template"):
+ * sel (may be NULL: not checked; borrowed) matches the template's labels,
+ * the template is valid (with metadata_only, as StatefulSets: only its
+ * labels and annotations), restartPolicy is Always and
+ * activeDeadlineSeconds is absent ("activeDeadlineSeconds in <kind> is not
+ * Supported").
+ */
+void ck_core_validate_controller_template(json_object *template,
+					  const struct ck_label_selector *sel, const char *path,
+					  const char *kind, bool metadata_only,
+					  struct ck_field_errors *errs);
+
 /*
  * A Pod's annotations and spec (validatePodMetadataAndSpec, beyond
  * ObjectMeta) and what ValidatePodCreate adds.

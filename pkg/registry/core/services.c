@@ -7,6 +7,7 @@
  * (upstream's bootstrap controller), and the `kubectl get svc` columns.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,11 +22,10 @@
 #include "registry/printers.h"
 #include "registry/registry.h"
 #include "storage/storage.h"
+#include "util/cancel.h"
 #include "util/common.h"
 #include "util/log.h"
 #include "util/str.h"
-#include "util/time.h"
-#include "util/uuid.h"
 
 /* ---- helpers ---- */
 
@@ -803,6 +803,12 @@ struct svc_state {
 	struct ck_port_range ports;
 	struct ck_range_store *ips, *node_ports;
 	const char *family; /* of the range: "IPv4" or "IPv6" */
+	/* the endpoint reconciler (post_start on): its thread, fired to stop */
+	char *advertise_address;
+	int secure_port;
+	pthread_t reconciler;
+	bool reconciling;
+	struct ck_cancel stop_reconciler;
 };
 
 /* What one write allocated (undone on revert) and will release (on commit). */
@@ -1444,11 +1450,25 @@ static int repair(struct svc_state *s)
 	return r;
 }
 
+static int reconcile_endpoints(struct svc_state *s, bool removing);
+
 static void stop(void *state)
 {
 	struct svc_state *s = state;
 	if (!s)
 		return;
+	ck_cancel_fire(&s->stop_reconciler);
+	if (s->reconciling) {
+		pthread_join(s->reconciler, NULL);
+		/* upstream's RemoveEndpoints: this server leaves the Endpoints */
+		int r = reconcile_endpoints(s, true);
+		if (r < 0)
+			ck_log_v(2,
+				 "unable to remove this server from the kubernetes endpoints: %s",
+				 strerror(-r));
+	}
+	ck_cancel_release(&s->stop_reconciler);
+	free(s->advertise_address);
 	ck_range_store_free(s->ips);
 	ck_range_store_free(s->node_ports);
 	free(s);
@@ -1458,6 +1478,7 @@ static int start(const struct ck_registry_env *env, void **ret_state)
 {
 	struct svc_state *s = ck_calloc(1, sizeof(*s));
 	s->storage = env->storage;
+	ck_cancel_init(&s->stop_reconciler);
 	int r;
 	const char *cidr =
 	    env->service_cluster_ip_range ? env->service_cluster_ip_range : "10.96.0.0/12";
@@ -1493,13 +1514,9 @@ fail:
 static void set_meta(json_object *obj, const char *name)
 {
 	json_object *md = ck_obj_metadata(obj);
-	char uid[CK_UUID_BUF], now[CK_TIME_BUF];
-	ck_uuid_v4(uid);
-	ck_time_format(ck_time_now_ns(), CK_TIME_SECONDS, now);
 	json_object_object_add(md, "name", json_object_new_string(name));
 	json_object_object_add(md, "namespace", json_object_new_string("default"));
-	json_object_object_add(md, "uid", json_object_new_string(uid));
-	json_object_object_add(md, "creationTimestamp", json_object_new_string(now));
+	ck_registry_stamp_new(obj);
 }
 
 static json_object *kubernetes_ports(int port, bool endpoints)
@@ -1601,13 +1618,50 @@ static int ensure_kubernetes_service(struct svc_state *s, int port)
 	return r;
 }
 
+/*
+ * The `kubernetes` Endpoints list every API server, as upstream's "lease"
+ * endpoint reconciler keeps them: each server holds a lease key
+ * /masterleases/<ip> (an Endpoints object, expiring MASTER_LEASE_TTL
+ * seconds after its last renewal), renews it every ENDPOINT_INTERVAL_MS, and
+ * sets the Endpoints' addresses to the IPs whose leases live, sorted; a server
+ * that stops removes its own. A crashed server's address goes when its lease
+ * expires.
+ */
+#define MASTER_LEASE_TTL 15	   /* seconds, upstream's masterEndpointReconcileTTL */
+#define ENDPOINT_INTERVAL_MS 10000 /* upstream's EndpointInterval */
+
+static int lease_fn(void *arg, json_object *cur, const struct ck_storage_response_meta *meta,
+		    json_object **ret_obj, uint64_t *ret_ttl)
+{
+	(void)meta;
+	const char *ip = arg;
+	json_object *lease = cur ? json_object_get(cur) : json_object_new_object();
+	json_object_object_add(lease, "kind", json_object_new_string("Endpoints"));
+	json_object_object_add(lease, "apiVersion", json_object_new_string("v1"));
+	json_object *md = ck_obj_metadata(lease);
+	json_object_object_add(md, "name", json_object_new_string(ip));
+	/* a change, so that the write (and the TTL with it) happens, as upstream */
+	int64_t gen = 0;
+	ck_core_int(md, "generation", &gen);
+	json_object_object_add(md, "generation", json_object_new_int64(gen + 1));
+	json_object *addr = json_object_new_object(), *addrs = json_object_new_array();
+	json_object_object_add(addr, "ip", json_object_new_string(ip));
+	json_object_array_add(addrs, addr);
+	json_object *subset = json_object_new_object(), *subsets = json_object_new_array();
+	json_object_object_add(subset, "addresses", addrs);
+	json_object_array_add(subsets, subset);
+	json_object_object_add(lease, "subsets", subsets);
+	*ret_obj = lease;
+	*ret_ttl = MASTER_LEASE_TTL;
+	return 0;
+}
+
 struct ep_ctx {
-	const char *ip;
-	int port;
+	json_object *ips; /* the live servers' IPs, sorted (borrowed) */
+	int port;	  /* this server's, or 0 to keep the current ports */
 };
 
-/* This server's address in the kubernetes Endpoints (next to those of other
- * servers on the same port). */
+/* The kubernetes Endpoints: one subset of every live server, on the port. */
 static int endpoints_fn(void *arg, json_object *cur, const struct ck_storage_response_meta *meta,
 			json_object **ret_obj, uint64_t *ret_ttl)
 {
@@ -1625,27 +1679,154 @@ static int endpoints_fn(void *arg, json_object *cur, const struct ck_storage_res
 				       json_object_new_string("true"));
 		json_object_object_add(ck_obj_metadata(ep), "labels", labels);
 	}
-	json_object *subsets = ck_core_arr(ep, "subsets");
-	json_object *ss = ck_core_at(subsets, 0);
-	json_object *ports = kubernetes_ports(c->port, true);
-	json_object *addrs = json_object_new_array();
-	if (ss && ck_core_len(subsets) == 1 && ck_core_equal(ck_core_arr(ss, "ports"), ports)) {
-		json_object *old = ck_core_arr(ss, "addresses");
-		for (size_t i = 0; i < ck_core_len(old); i++)
-			if (!ck_streq(ck_core_str(ck_core_at(old, i), "ip"), c->ip))
-				json_object_array_add(addrs, ck_obj_copy(ck_core_at(old, i)));
-	}
-	json_object *mine = json_object_new_object();
-	json_object_object_add(mine, "ip", json_object_new_string(c->ip));
-	json_object_array_add(addrs, mine);
-	json_object *subset = json_object_new_object();
-	json_object_object_add(subset, "addresses", addrs);
-	json_object_object_add(subset, "ports", ports);
+	json_object *old_ports = ck_core_arr(ck_core_at(ck_core_arr(ep, "subsets"), 0), "ports");
+	json_object *ports =
+	    c->port ? kubernetes_ports(c->port, true) : (old_ports ? ck_obj_copy(old_ports) : NULL);
 	json_object *list = json_object_new_array();
-	json_object_array_add(list, subset);
+	if (ports && ck_core_len(c->ips)) {
+		json_object *addrs = json_object_new_array();
+		for (size_t i = 0; i < ck_core_len(c->ips); i++) {
+			json_object *a = json_object_new_object();
+			json_object_object_add(a, "ip", json_object_get(ck_core_at(c->ips, i)));
+			json_object_array_add(addrs, a);
+		}
+		json_object *subset = json_object_new_object();
+		json_object_object_add(subset, "addresses", addrs);
+		json_object_object_add(subset, "ports", json_object_get(ports));
+		json_object_array_add(list, subset);
+	}
+	json_object_put(ports);
 	json_object_object_add(ep, "subsets", list);
 	*ret_obj = ep;
 	return 0;
+}
+
+static int cmp_json_str(const void *a, const void *b)
+{
+	return strcmp(json_object_get_string(*(json_object *const *)a),
+		      json_object_get_string(*(json_object *const *)b));
+}
+
+/*
+ * The `kubernetes` EndpointSlice mirrors the Endpoints as upstream's
+ * EndpointsAdapter writes it: the first subset's ports and addresses (ready),
+ * address type IPv6 when every address is IPv6, labelled with the service.
+ */
+static int endpoint_slice_fn(void *arg, json_object *cur,
+			     const struct ck_storage_response_meta *meta, json_object **ret_obj,
+			     uint64_t *ret_ttl)
+{
+	(void)meta;
+	(void)ret_ttl;
+	json_object *ep = arg;
+	json_object *slice = cur ? json_object_get(cur) : NULL;
+	if (!slice) {
+		slice = json_object_new_object();
+		json_object_object_add(slice, "kind", json_object_new_string("EndpointSlice"));
+		json_object_object_add(slice, "apiVersion",
+				       json_object_new_string("discovery.k8s.io/v1"));
+		set_meta(slice, "kubernetes");
+		json_object_object_add(ck_obj_metadata(slice), "generation",
+				       json_object_new_int(1));
+	}
+	json_object *labels = json_object_new_object();
+	json_object_object_add(labels, "kubernetes.io/service-name",
+			       json_object_new_string("kubernetes"));
+	json_object_object_add(ck_obj_metadata(slice), "labels", labels);
+	json_object *ss = ck_core_at(ck_core_arr(ep, "subsets"), 0);
+	json_object *addrs = ck_core_arr(ss, "addresses"), *ports = ck_core_arr(ss, "ports");
+	bool all_v6 = ck_core_len(addrs) > 0;
+	json_object *endpoints = json_object_new_array(), *slice_ports = json_object_new_array();
+	for (size_t i = 0; i < ck_core_len(addrs); i++) {
+		const char *ip = ck_core_str(ck_core_at(addrs, i), "ip");
+		all_v6 = all_v6 && ck_core_is_ipv6(ip);
+		json_object *e = json_object_new_object(), *a = json_object_new_array();
+		json_object_array_add(a, json_object_new_string(ip));
+		json_object_object_add(e, "addresses", a);
+		json_object *cond = json_object_new_object();
+		json_object_object_add(cond, "ready", json_object_new_boolean(1));
+		json_object_object_add(e, "conditions", cond);
+		json_object_array_add(endpoints, e);
+	}
+	for (size_t i = 0; i < ck_core_len(ports); i++) {
+		json_object *p = ck_core_at(ports, i), *sp = json_object_new_object();
+		json_object_object_add(sp, "name", json_object_new_string(ck_core_str(p, "name")));
+		json_object_object_add(sp, "protocol",
+				       json_object_new_string(ck_core_str(p, "protocol")));
+		json_object_object_add(sp, "port", json_object_get(ck_core_get(p, "port")));
+		json_object_array_add(slice_ports, sp);
+	}
+	json_object_object_add(slice, "addressType",
+			       json_object_new_string(all_v6 ? "IPv6" : "IPv4"));
+	/* none: absent, as upstream's JSON (and protobuf) leave empty lists out */
+	json_object_object_del(slice, "endpoints");
+	json_object_object_del(slice, "ports");
+	if (json_object_array_length(endpoints))
+		json_object_object_add(slice, "endpoints", json_object_get(endpoints));
+	if (json_object_array_length(slice_ports))
+		json_object_object_add(slice, "ports", json_object_get(slice_ports));
+	json_object_put(endpoints);
+	json_object_put(slice_ports);
+	*ret_obj = slice;
+	return 0;
+}
+
+/*
+ * One round of the reconciler: renews this server's lease (or, removing,
+ * deletes it), then sets the Endpoints to the live leases and the
+ * EndpointSlice from the Endpoints.
+ */
+static int reconcile_endpoints(struct svc_state *s, bool removing)
+{
+	struct ck_storage_error err = { 0 };
+	struct ck_storage_update_options uo = { .ignore_not_found = true };
+	char key[128];
+	snprintf(key, sizeof(key), "/masterleases/%s", s->advertise_address);
+	struct ck_storage_delete_options dopts = { 0 };
+	int r = removing ? ck_storage_delete(s->storage, key, &dopts, NULL, &err)
+			 : ck_storage_guaranteed_update(s->storage, key, &uo, lease_fn,
+							s->advertise_address, NULL, &err);
+	ck_storage_error_release(&err);
+	if (r < 0 && !(removing && r == CK_STORAGE_ERR_NOT_FOUND))
+		return r;
+	struct ck_storage_list_options lo = { .recursive = true };
+	struct ck_storage_list_result lr = { 0 };
+	if ((r = ck_storage_list(s->storage, "/masterleases/", &lo, &lr, &err)) < 0) {
+		ck_storage_error_release(&err);
+		return r;
+	}
+	json_object *ips = json_object_new_array();
+	for (size_t i = 0; i < ck_core_len(lr.items); i++) {
+		const char *ip = ck_obj_name(ck_core_at(lr.items, i));
+		if (ip && *ip)
+			json_object_array_add(ips, json_object_new_string(ip));
+	}
+	ck_storage_list_result_release(&lr);
+	json_object_array_sort(ips, cmp_json_str);
+	struct ep_ctx c = { ips, removing ? 0 : s->secure_port };
+	json_object *ep = NULL;
+	r = ck_storage_guaranteed_update(s->storage, "/endpoints/default/kubernetes", &uo,
+					 endpoints_fn, &c, &ep, &err);
+	ck_storage_error_release(&err);
+	if (r == 0)
+		r = ck_storage_guaranteed_update(s->storage, "/endpointslices/default/kubernetes",
+						 &uo, endpoint_slice_fn, ep, NULL, &err);
+	ck_storage_error_release(&err);
+	json_object_put(ep);
+	json_object_put(ips);
+	return r;
+}
+
+static void *reconciler_main(void *arg)
+{
+	struct svc_state *s = arg;
+	while (ck_cancel_sleep_ms(&s->stop_reconciler, ENDPOINT_INTERVAL_MS) == 0) {
+		int r = reconcile_endpoints(s, false);
+		if (r < 0)
+			ck_log_v(2, "unable to reconcile the kubernetes endpoints: %s",
+				 strerror(-r));
+	}
+	return NULL;
 }
 
 static int post_start(void *state, const struct ck_registry_env *env)
@@ -1656,13 +1837,12 @@ static int post_start(void *state, const struct ck_registry_env *env)
 	int r = ensure_kubernetes_service(s, env->secure_port);
 	if (r < 0)
 		return r;
-	struct ep_ctx c = { env->advertise_address ? env->advertise_address : "127.0.0.1",
-			    env->secure_port };
-	struct ck_storage_update_options uo = { .ignore_not_found = true };
-	struct ck_storage_error err = { 0 };
-	r = ck_storage_guaranteed_update(s->storage, "/endpoints/default/kubernetes", &uo,
-					 endpoints_fn, &c, NULL, &err);
-	ck_storage_error_release(&err);
+	s->advertise_address =
+	    ck_strdup(env->advertise_address ? env->advertise_address : "127.0.0.1");
+	s->secure_port = env->secure_port;
+	r = reconcile_endpoints(s, false);
+	if (pthread_create(&s->reconciler, NULL, reconciler_main, s) == 0)
+		s->reconciling = true;
 	return r;
 }
 

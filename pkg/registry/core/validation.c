@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "apimachinery/meta_validation.h"
+#include "apimachinery/object.h"
 #include "apimachinery/quantity.h"
 #include "apimachinery/validation.h"
 #include "util/common.h"
@@ -125,6 +126,33 @@ void ck_core_validate_nonnegative(int64_t v, const char *path, struct ck_field_e
 	if (v < 0)
 		ck_field_errors_add_invalid_int(errs, path, v,
 						"must be greater than or equal to 0");
+}
+
+void ck_core_validate_replica_counts(json_object *status, const char *const *nonneg,
+				     const char *const *le_replicas, const char *ready_msg,
+				     struct ck_field_errors *errs)
+{
+	char path[128];
+	int64_t v, replicas = 0, ready = 0, available = 0;
+	for (size_t i = 0; nonneg[i]; i++) {
+		if (!ck_core_int(status, nonneg[i], &v))
+			continue;
+		snprintf(path, sizeof(path), "status.%s", nonneg[i]);
+		ck_core_validate_nonnegative(v, path, errs);
+	}
+	ck_core_int(status, "replicas", &replicas);
+	for (size_t i = 0; le_replicas[i]; i++) {
+		if (!ck_core_int(status, le_replicas[i], &v) || v <= replicas)
+			continue;
+		snprintf(path, sizeof(path), "status.%s", le_replicas[i]);
+		ck_field_errors_add_invalid_int(errs, path, v,
+						"cannot be greater than status.replicas");
+	}
+	ck_core_int(status, "readyReplicas", &ready);
+	ck_core_int(status, "availableReplicas", &available);
+	if (ready_msg && available > ready)
+		ck_field_errors_add_invalid_int(errs, "status.availableReplicas", available,
+						ready_msg);
 }
 
 void ck_core_validate_ip(const char *v, const char *path, struct ck_field_errors *errs)
@@ -796,6 +824,15 @@ int ck_core_check_resource_list(json_object *list, char **ret_msg)
 }
 
 /* ---- printer helpers ---- */
+
+const char *ck_core_count_text(json_object *obj, const char *dotted, char *out, size_t size)
+{
+	json_object *v = ck_obj_path(obj, dotted);
+	snprintf(out, size, "%lld",
+		 v && json_object_is_type(v, json_type_int) ? (long long)json_object_get_int64(v)
+							    : 0LL);
+	return out;
+}
 
 json_object *ck_core_cell_template_containers(json_object *tmpl_spec, const char *key)
 {

@@ -69,6 +69,17 @@ void ck_core_validate_dns1123_subdomain(const char *v, const char *path,
 void ck_core_validate_qualified_name(const char *v, const char *path, struct ck_field_errors *errs);
 /* "must be greater than or equal to 0" for v < 0. */
 void ck_core_validate_nonnegative(int64_t v, const char *path, struct ck_field_errors *errs);
+/*
+ * The replica counts of a controller's status (ValidateReplicaSetStatus,
+ * ValidateDeploymentStatus, ValidateStatefulSetStatus): each field of
+ * nonneg (NULL-terminated) not negative, each of le_replicas not above
+ * replicas ("cannot be greater than status.replicas"), and, when ready_msg
+ * is set, availableReplicas not above readyReplicas (with ready_msg).
+ * status (may be NULL) is the object's .status; paths are "status.<f>".
+ */
+void ck_core_validate_replica_counts(json_object *status, const char *const *nonneg,
+				     const char *const *le_replicas, const char *ready_msg,
+				     struct ck_field_errors *errs);
 /* IsValidIP / IsValidCIDR with upstream's messages. */
 void ck_core_validate_ip(const char *v, const char *path, struct ck_field_errors *errs);
 void ck_core_validate_cidr(const char *v, const char *path, struct ck_field_errors *errs);
@@ -127,6 +138,12 @@ void ck_core_default_resource_list(json_object *list);
  * parse. 0, or -EINVAL with *ret_msg (owned) in upstream's wording.
  */
 int ck_core_check_resource_list(json_object *list, char **ret_msg);
+
+/*
+ * A count (a Go int32 field) as field selectors compare it: its integer,
+ * "0" when absent. Writes into out (size bytes) and returns out.
+ */
+const char *ck_core_count_text(json_object *obj, const char *dotted, char *out, size_t size);
 
 /* ---- printer helpers (new json-c strings the caller owns) ---- */
 
