@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "apimachinery/fields.h"
 #include "util/common.h"
 #include "util/str.h"
 
@@ -164,4 +165,22 @@ void ck_request_info_release(struct ck_request_info *ri)
 	free(ri->name);
 	ck_strv_free(ri->parts);
 	memset(ri, 0, sizeof(*ri));
+}
+
+void ck_request_info_name_from_field_selector(struct ck_request_info *info,
+					      const char *field_selector)
+{
+	if (!info->is_resource_request || (info->name && *info->name) || !field_selector ||
+	    !*field_selector || (!ck_streq(info->verb, "list") && !ck_streq(info->verb, "watch")))
+		return;
+	struct ck_field_selector *sel = NULL;
+	char *err = NULL;
+	const char *name = NULL;
+	if (ck_field_selector_parse(field_selector, &sel, &err) == 0 &&
+	    ck_field_selector_requires_exact_match(sel, "metadata.name", &name) && name) {
+		free(info->name);
+		info->name = ck_strdup(name);
+	}
+	free(err);
+	ck_field_selector_free(sel);
 }

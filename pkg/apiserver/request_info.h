@@ -38,6 +38,14 @@ struct ck_request_info {
  */
 int ck_request_info_parse(const char *method, const char *path, const char *watch_param,
 			  struct ck_request_info *ret);
+/*
+ * upstream's RequestInfoFactory: a list or watch without a name whose
+ * fieldSelector (the query value, may be NULL) requires metadata.name=<x>
+ * is about that one object: sets info->name to x (for authorization, as
+ * the Node authorizer and RBAC resourceNames need).
+ */
+void ck_request_info_name_from_field_selector(struct ck_request_info *info,
+					      const char *field_selector);
 /* Frees what the info holds. NULL-safe. */
 void ck_request_info_release(struct ck_request_info *info);
 

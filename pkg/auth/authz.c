@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "auth/node_authz.h"
 #include "auth/rbac.h"
 #include "auth/user.h"
 #include "util/buf.h"
@@ -10,6 +11,7 @@
 #include "util/str.h"
 
 enum mode {
+	MODE_NODE,
 	MODE_RBAC,
 	MODE_ALWAYS_ALLOW,
 	MODE_ALWAYS_DENY,
@@ -19,6 +21,7 @@ struct ck_authorizer {
 	enum mode *modes;
 	size_t n;
 	struct ck_rbac_index *rbac;
+	struct ck_node_authorizer *node;
 };
 
 static int bad(char **ret_err, const char *fmt, const char *arg)
@@ -34,11 +37,19 @@ static int bad(char **ret_err, const char *fmt, const char *arg)
 int ck_authorizer_new(const char *modes, struct ck_rbac_index *rbac, struct ck_authorizer **ret,
 		      char **ret_err)
 {
+	return ck_authorizer_new_with_node(modes, rbac, NULL, ret, ret_err);
+}
+
+int ck_authorizer_new_with_node(const char *modes, struct ck_rbac_index *rbac,
+				struct ck_node_authorizer *node, struct ck_authorizer **ret,
+				char **ret_err)
+{
 	struct ck_authorizer *a = ck_calloc(1, sizeof(*a));
 	char **list = ck_str_split(modes && *modes ? modes : "AlwaysAllow", ',', 0);
 	int r = 0;
 	a->modes = ck_calloc(ck_strv_len(list) + 1, sizeof(*a->modes));
 	a->rbac = rbac;
+	a->node = node;
 	for (size_t i = 0; list[i]; i++) {
 		char *m = ck_str_strip(list[i]);
 		enum mode mode;
@@ -52,7 +63,13 @@ int ck_authorizer_new(const char *modes, struct ck_rbac_index *rbac, struct ck_a
 			mode = MODE_ALWAYS_ALLOW;
 		} else if (ck_streq(m, "AlwaysDeny")) {
 			mode = MODE_ALWAYS_DENY;
-		} else if (ck_streq(m, "Node") || ck_streq(m, "ABAC") || ck_streq(m, "Webhook")) {
+		} else if (ck_streq(m, "Node")) {
+			mode = MODE_NODE;
+			if (!node) {
+				r = bad(ret_err, "authorization mode %s needs the node graph", m);
+				goto out;
+			}
+		} else if (ck_streq(m, "ABAC") || ck_streq(m, "Webhook")) {
 			r = bad(ret_err, "authorization mode \"%s\" is not supported by ckube yet",
 				m);
 			goto out;
@@ -122,6 +139,9 @@ enum ck_authz_decision ck_authorize(const struct ck_authorizer *a, const struct 
 		case MODE_RBAC:
 			d = ck_rbac_authorize(a->rbac, at, &reason);
 			break;
+		case MODE_NODE:
+			d = ck_node_authorize(a->node, at, &reason);
+			break;
 		}
 		if (reason && *reason) {
 			if (d != CK_AUTHZ_NO_OPINION)
@@ -161,6 +181,15 @@ void ck_authorizer_rules_for(const struct ck_authorizer *a, const struct ck_user
 			add_everything(ret);
 			break;
 		case MODE_ALWAYS_DENY:
+			break;
+		case MODE_NODE:
+			/* upstream: nodes' permissions are not enumerable */
+			if (ck_user_node_name(user)) {
+				if (errs.len)
+					ck_buf_adds(&errs, ", ");
+				ck_buf_adds(
+				    &errs, "node authorizer does not support user rule resolution");
+			}
 			break;
 		case MODE_RBAC: {
 			char *e = NULL;

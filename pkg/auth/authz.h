@@ -5,7 +5,7 @@
  *
  * The chain is: first the system:masters group (always allowed, as
  * upstream's privileged-group authorizer), then each mode in the order
- * given: RBAC, AlwaysAllow, AlwaysDeny (Node is not there yet). The first
+ * given: Node (node_authz.h), RBAC, AlwaysAllow, AlwaysDeny. The first
  * authorizer with an opinion (allow or deny) decides; when none has one,
  * the request is denied with the reasons collected, one per line.
  *
@@ -50,6 +50,14 @@ struct ck_authorizer;
  */
 int ck_authorizer_new(const char *modes, struct ck_rbac_index *rbac, struct ck_authorizer **ret,
 		      char **ret_err);
+/*
+ * As ck_authorizer_new, with the Node authorizer (borrowed; required when
+ * the list names Node).
+ */
+struct ck_node_authorizer;
+int ck_authorizer_new_with_node(const char *modes, struct ck_rbac_index *rbac,
+				struct ck_node_authorizer *node, struct ck_authorizer **ret,
+				char **ret_err);
 void ck_authorizer_free(struct ck_authorizer *a);
 /* Whether the chain has RBAC in it. */
 bool ck_authorizer_uses_rbac(const struct ck_authorizer *a);

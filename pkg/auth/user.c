@@ -79,6 +79,14 @@ bool ck_user_in_group(const struct ck_user_info *u, const char *group)
 	return false;
 }
 
+const char *ck_user_node_name(const struct ck_user_info *u)
+{
+	if (!u || !u->name || !ck_str_has_prefix(u->name, CK_NODE_USER_PREFIX) ||
+	    !ck_user_in_group(u, CK_GROUP_NODES))
+		return NULL;
+	return u->name + strlen(CK_NODE_USER_PREFIX);
+}
+
 json_object *ck_user_to_json(const struct ck_user_info *u)
 {
 	json_object *o = json_object_new_object();

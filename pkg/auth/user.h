@@ -19,6 +19,7 @@
 #define CK_GROUP_AUTHENTICATED "system:authenticated"
 #define CK_GROUP_MASTERS "system:masters"
 #define CK_GROUP_NODES "system:nodes"
+#define CK_NODE_USER_PREFIX "system:node:"
 #define CK_GROUP_SERVICE_ACCOUNTS "system:serviceaccounts"
 #define CK_SA_USER_PREFIX "system:serviceaccount:"
 #define CK_SA_GROUP_PREFIX "system:serviceaccounts:"
@@ -55,6 +56,13 @@ bool ck_user_in_group(const struct ck_user_info *u, const char *group);
  * owned by the caller).
  */
 json_object *ck_user_to_json(const struct ck_user_info *u);
+
+/*
+ * upstream's nodeidentifier.NodeIdentity: whether u is a node (in
+ * system:nodes with a "system:node:" name), and its node name (borrowed
+ * from u; "" for an unidentifiable node). NULL when u is not a node.
+ */
+const char *ck_user_node_name(const struct ck_user_info *u);
 
 /*
  * "system:serviceaccount:<ns>:<name>" → namespace and name (owned), as

@@ -38,6 +38,13 @@ static size_t on_header(char *ptr, size_t size, size_t n, void *data)
 int ck_test_http(const char *method, const char *url, const char *content_type, const char *body,
 		 const char *accept, struct ck_test_response *ret)
 {
+	return ck_test_http_as(NULL, method, url, content_type, body, accept, ret);
+}
+
+int ck_test_http_as(const struct ck_test_client *who, const char *method, const char *url,
+		    const char *content_type, const char *body, const char *accept,
+		    struct ck_test_response *ret)
+{
 	memset(ret, 0, sizeof(*ret));
 	ck_buf_init(&ret->body, 0);
 	CURL *c = curl_easy_init();
@@ -52,6 +59,14 @@ int ck_test_http(const char *method, const char *url, const char *content_type, 
 	if (accept) {
 		snprintf(line, sizeof(line), "Accept: %s", accept);
 		h = curl_slist_append(h, line);
+	}
+	if (who && who->token) {
+		snprintf(line, sizeof(line), "Authorization: Bearer %s", who->token);
+		h = curl_slist_append(h, line);
+	}
+	if (who && who->cert) {
+		curl_easy_setopt(c, CURLOPT_SSLCERT, who->cert);
+		curl_easy_setopt(c, CURLOPT_SSLKEY, who->key);
 	}
 	curl_easy_setopt(c, CURLOPT_URL, url);
 	curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
@@ -91,13 +106,21 @@ json_object *ck_test_response_json(const struct ck_test_response *r)
 json_object *ck_test_request(const char *base, const char *method, const char *path,
 			     const char *json_body, long *ret_code)
 {
+	return ck_test_request_as(NULL, base, method, path, json_body, NULL, ret_code);
+}
+
+json_object *ck_test_request_as(const struct ck_test_client *who, const char *base,
+				const char *method, const char *path, const char *body,
+				const char *content_type, long *ret_code)
+{
 	char url[2048];
 	snprintf(url, sizeof(url), "%s%s", base, path);
 	struct ck_test_response r;
 	json_object *out = NULL;
 	*ret_code = 0;
-	if (ck_test_http(method, url, json_body ? "application/json" : NULL, json_body, NULL, &r) ==
-	    0) {
+	if (!content_type && body)
+		content_type = "application/json";
+	if (ck_test_http_as(who, method, url, content_type, body, NULL, &r) == 0) {
 		*ret_code = r.code;
 		out = ck_test_response_json(&r);
 	}

@@ -23,6 +23,18 @@ struct ck_test_response {
  */
 int ck_test_http(const char *method, const char *url, const char *content_type, const char *body,
 		 const char *accept, struct ck_test_response *ret);
+
+/* Who a request is from: a client certificate and key (PEM files) and/or
+ * a bearer token; NULL fields are not sent. */
+struct ck_test_client {
+	const char *cert, *key;
+	const char *token;
+};
+
+/* ck_test_http with credentials (who may be NULL: none). */
+int ck_test_http_as(const struct ck_test_client *who, const char *method, const char *url,
+		    const char *content_type, const char *body, const char *accept,
+		    struct ck_test_response *ret);
 void ck_test_response_release(struct ck_test_response *r);
 
 /* The body parsed as JSON (owned), or NULL. */
@@ -34,5 +46,9 @@ json_object *ck_test_response_json(const struct ck_test_response *r);
  */
 json_object *ck_test_request(const char *base, const char *method, const char *path,
 			     const char *json_body, long *ret_code);
+/* ck_test_request with credentials and a body type (NULL: JSON). */
+json_object *ck_test_request_as(const struct ck_test_client *who, const char *base,
+				const char *method, const char *path, const char *body,
+				const char *content_type, long *ret_code);
 
 #endif
