@@ -711,3 +711,9 @@ bool ck_status_suggests_client_delay(const struct json_object *st, int *ret_seco
 	}
 	return false;
 }
+
+struct json_object *ck_status_new_apply_conflict(struct json_object *causes, const char *message)
+{
+	struct details d = { .causes = causes };
+	return failure(409, CK_STATUS_REASON_CONFLICT, message, &d);
+}

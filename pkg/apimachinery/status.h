@@ -78,6 +78,11 @@ struct json_object *ck_status_new_conflict(const char *group, const char *resour
 struct json_object *ck_status_new_invalid(const char *group, const char *kind, const char *name,
 					  const struct ck_field_errors *errs);
 /* 400 BadRequest with reason as the message. */
+/*
+ * Server-side apply's 409 (upstream's NewApplyConflict): details hold only
+ * the causes (FieldManagerConflict, taken over).
+ */
+struct json_object *ck_status_new_apply_conflict(struct json_object *causes, const char *message);
 struct json_object *ck_status_new_bad_request(const char *reason);
 /* 401 Unauthorized; message reason, "not authorized" when empty. */
 struct json_object *ck_status_new_unauthorized(const char *reason);
