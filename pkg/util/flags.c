@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/common.h"
 #include "util/log.h"
 #include "util/str.h"
 
@@ -60,15 +61,33 @@ static const char *type_name(enum ck_flag_type t)
 		return "";
 	case CK_FLAG_DURATION:
 		return "duration";
+	case CK_FLAG_STRING_ARRAY:
+		return "stringArray";
 	}
 	return "";
 }
 
-static void usage(const char *program, const struct ck_flag *flags)
+static char letter_of(const struct ck_flag_shorthand *shorthands, const char *name)
+{
+	for (const struct ck_flag_shorthand *s = shorthands; s && s->letter; s++)
+		if (strcmp(s->name, name) == 0)
+			return s->letter;
+	return 0;
+}
+
+static void usage(const char *program, const struct ck_flag *flags,
+		  const struct ck_flag_shorthand *shorthands)
 {
 	printf("Usage: %s [flags]\n\nFlags:\n", program);
-	for (const struct ck_flag *f = flags; f->name; f++)
-		printf("      --%s %s\n        %s\n", f->name, type_name(f->type), f->usage);
+	for (const struct ck_flag *f = flags; f->name; f++) {
+		char letter = letter_of(shorthands, f->name);
+		if (letter)
+			printf("  -%c, --%s %s\n        %s\n", letter, f->name, type_name(f->type),
+			       f->usage);
+		else
+			printf("      --%s %s\n        %s\n", f->name, type_name(f->type),
+			       f->usage);
+	}
 	printf("  -v, --v int\n        number for the log level verbosity\n");
 }
 
@@ -91,6 +110,12 @@ static int set_value(const char *program, const struct ck_flag *f, const char *v
 	case CK_FLAG_DURATION:
 		r = ck_parse_duration_ms(v, f->value);
 		break;
+	case CK_FLAG_STRING_ARRAY: {
+		struct ck_flag_strings *sv = f->value;
+		sv->v = ck_realloc(sv->v, (sv->n + 1) * sizeof(*sv->v));
+		sv->v[sv->n++] = v;
+		break;
+	}
 	}
 	if (r < 0)
 		fprintf(stderr, "%s: invalid argument \"%s\" for \"--%s\" flag\n", program, v,
@@ -98,8 +123,43 @@ static int set_value(const char *program, const struct ck_flag *f, const char *v
 	return r < 0 ? -EINVAL : 0;
 }
 
+static const struct ck_flag *ck_flags_find_long(const struct ck_flag *flags, const char *name,
+						size_t len)
+{
+	for (const struct ck_flag *f = flags; f->name; f++)
+		if (strlen(f->name) == len && strncmp(f->name, name, len) == 0)
+			return f;
+	return NULL;
+}
+
+static const struct ck_flag *find_short(const struct ck_flag *flags,
+					const struct ck_flag_shorthand *shorthands, char letter)
+{
+	for (const struct ck_flag_shorthand *s = shorthands; s && s->letter; s++)
+		if (s->letter == letter)
+			return ck_flags_find_long(flags, s->name, strlen(s->name));
+	return NULL;
+}
+
+const struct ck_flag *ck_flags_find(const struct ck_flag *flags,
+				    const struct ck_flag_shorthand *shorthands, const char *name,
+				    size_t len)
+{
+	const struct ck_flag *f = ck_flags_find_long(flags, name, len);
+	if (!f && len == 1)
+		f = find_short(flags, shorthands, name[0]);
+	return f;
+}
+
 int ck_flags_parse(const char *program, const struct ck_flag *flags, int argc, char **argv,
 		   int *ret_nargs)
+{
+	return ck_flags_parse_short(program, flags, NULL, argc, argv, ret_nargs);
+}
+
+int ck_flags_parse_short(const char *program, const struct ck_flag *flags,
+			 const struct ck_flag_shorthand *shorthands, int argc, char **argv,
+			 int *ret_nargs)
 {
 	int nargs = 0;
 	for (int i = 1; i < argc; i++) {
@@ -118,7 +178,7 @@ int ck_flags_parse(const char *program, const struct ck_flag *flags, int argc, c
 		size_t nlen = eq ? (size_t)(eq - name) : strlen(name);
 		const char *value = eq ? eq + 1 : NULL;
 		if ((nlen == 1 && name[0] == 'h') || (nlen == 4 && strncmp(name, "help", 4) == 0)) {
-			usage(program, flags);
+			usage(program, flags, shorthands);
 			exit(0);
 		}
 		if (nlen == 1 && name[0] == 'v') {
@@ -130,10 +190,23 @@ int ck_flags_parse(const char *program, const struct ck_flag *flags, int argc, c
 			}
 			continue;
 		}
-		const struct ck_flag *f = flags;
-		while (f->name && !(strlen(f->name) == nlen && strncmp(f->name, name, nlen) == 0))
-			f++;
-		if (!f->name) {
+		const struct ck_flag *f = NULL;
+		if (a[1] != '-' && name[0] && name[0] != '=') {
+			/* a shorthand, with its value attached or not: -n x, -nx, -n=x, -A */
+			f = find_short(flags, shorthands, name[0]);
+			if (f) {
+				nlen = 1;
+				if (name[1] == '=')
+					value = name + 2;
+				else if (name[1] && f->type != CK_FLAG_BOOL)
+					value = name + 1;
+				else if (name[1])
+					f = NULL;
+			}
+		}
+		if (!f)
+			f = ck_flags_find_long(flags, name, nlen);
+		if (!f) {
 			fprintf(stderr, "%s: unknown flag: --%.*s\n", program, (int)nlen, name);
 			return -EINVAL;
 		}

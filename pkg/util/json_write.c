@@ -10,7 +10,11 @@
 #include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "util/floatfmt.h"
+#include "util/utf8.h"
 
 static int write_string(struct ck_buf *b, const char *s, size_t len)
 {
@@ -160,6 +164,146 @@ int ck_json_write(struct ck_buf *b, json_object *obj)
 {
 	size_t len = b->len;
 	int r = write_value(b, obj);
+	if (r < 0)
+		ck_buf_truncate(b, len);
+	return r;
+}
+
+/* ---- Go's encoding/json ---------------------------------------------------------- */
+
+int ck_json_write_go_string(struct ck_buf *b, const char *s, size_t len)
+{
+	static const char hex[] = "0123456789abcdef";
+	int r = ck_buf_addc(b, '"');
+	for (size_t i = 0; i < len && r == 0;) {
+		unsigned char c = (unsigned char)s[i];
+		if (c < 0x80) {
+			switch (c) {
+			case '"':
+				r = ck_buf_adds(b, "\\\"");
+				break;
+			case '\\':
+				r = ck_buf_adds(b, "\\\\");
+				break;
+			case '\n':
+				r = ck_buf_adds(b, "\\n");
+				break;
+			case '\r':
+				r = ck_buf_adds(b, "\\r");
+				break;
+			case '\t':
+				r = ck_buf_adds(b, "\\t");
+				break;
+			case '\b':
+				r = ck_buf_adds(b, "\\b");
+				break;
+			case '\f':
+				r = ck_buf_adds(b, "\\f");
+				break;
+			default:
+				if (c < ' ' || c == '<' || c == '>' || c == '&')
+					r = ck_buf_addf(b, "\\u00%c%c", hex[c >> 4], hex[c & 0xf]);
+				else
+					r = ck_buf_addc(b, (char)c);
+			}
+			i++;
+			continue;
+		}
+		size_t n;
+		uint32_t cp = ck_utf8_decode(s + i, len - i, &n);
+		if (cp == CK_UTF8_RUNE_ERROR && n == 1)
+			r = ck_buf_adds(b, "\\ufffd");
+		else if (cp == 0x2028 || cp == 0x2029)
+			r = ck_buf_addf(b, "\\u%04x", (unsigned)cp);
+		else
+			r = ck_buf_add(b, s + i, n);
+		i += n;
+	}
+	return r == 0 ? ck_buf_addc(b, '"') : r;
+}
+
+static int go_newline(struct ck_buf *b, const char *indent, int depth)
+{
+	int r = ck_buf_addc(b, '\n');
+	for (int i = 0; i < depth && r == 0; i++)
+		r = ck_buf_adds(b, indent);
+	return r;
+}
+
+static int cmp_keys(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static int go_value(struct ck_buf *b, json_object *obj, const char *indent, int depth)
+{
+	int r = 0;
+	switch (json_object_get_type(obj)) {
+	case json_type_double: {
+		double d = json_object_get_double(obj);
+		if (isnan(d) || isinf(d))
+			return -EINVAL;
+		return ck_floatfmt_json(b, d);
+	}
+	case json_type_string:
+		return ck_json_write_go_string(b, json_object_get_string(obj),
+					       (size_t)json_object_get_string_len(obj));
+	case json_type_array: {
+		size_t n = json_object_array_length(obj);
+		if (n == 0)
+			return ck_buf_adds(b, "[]");
+		r = ck_buf_addc(b, '[');
+		for (size_t i = 0; i < n && r == 0; i++) {
+			if (i > 0)
+				r = ck_buf_addc(b, ',');
+			if (r == 0 && indent)
+				r = go_newline(b, indent, depth + 1);
+			if (r == 0)
+				r = go_value(b, json_object_array_get_idx(obj, i), indent,
+					     depth + 1);
+		}
+		if (r == 0 && indent)
+			r = go_newline(b, indent, depth);
+		return r == 0 ? ck_buf_addc(b, ']') : r;
+	}
+	case json_type_object: {
+		size_t n = (size_t)json_object_object_length(obj), i = 0;
+		if (n == 0)
+			return ck_buf_adds(b, "{}");
+		const char **keys = ck_malloc(n * sizeof(*keys));
+		json_object_object_foreach (obj, key, val) {
+			(void)val;
+			keys[i++] = key;
+		}
+		qsort(keys, n, sizeof(*keys), cmp_keys);
+		r = ck_buf_addc(b, '{');
+		for (i = 0; i < n && r == 0; i++) {
+			if (i > 0)
+				r = ck_buf_addc(b, ',');
+			if (r == 0 && indent)
+				r = go_newline(b, indent, depth + 1);
+			if (r == 0)
+				r = ck_json_write_go_string(b, keys[i], strlen(keys[i]));
+			if (r == 0)
+				r = ck_buf_adds(b, indent ? ": " : ":");
+			if (r == 0)
+				r = go_value(b, json_object_object_get(obj, keys[i]), indent,
+					     depth + 1);
+		}
+		free(keys);
+		if (r == 0 && indent)
+			r = go_newline(b, indent, depth);
+		return r == 0 ? ck_buf_addc(b, '}') : r;
+	}
+	default:
+		return write_value(b, obj);
+	}
+}
+
+int ck_json_write_go(struct ck_buf *b, json_object *obj, const char *indent)
+{
+	size_t len = b->len;
+	int r = go_value(b, obj, indent, 0);
 	if (r < 0)
 		ck_buf_truncate(b, len);
 	return r;

@@ -32,4 +32,18 @@
  */
 int ck_json_write(struct ck_buf *b, json_object *obj);
 
+/*
+ * Appends obj as Go's encoding/json writes the same value decoded into
+ * interface{} (unstructured objects: what kubectl prints): object keys
+ * sorted bytewise, < > & U+2028 U+2029 escaped as \u003c ..., invalid
+ * UTF-8 as \ufffd, floats in encoding/json's form. indent NULL is
+ * json.Marshal (compact); otherwise json.MarshalIndent(obj, "", indent)
+ * (kubectl -o json uses four spaces). 0, -EINVAL for a NaN or infinite
+ * double, or -E2BIG (b is then left as it was).
+ */
+int ck_json_write_go(struct ck_buf *b, json_object *obj, const char *indent);
+
+/* Appends the JSON string of s[0..len) as ck_json_write_go does; 0 or -E2BIG. */
+int ck_json_write_go_string(struct ck_buf *b, const char *s, size_t len);
+
 #endif

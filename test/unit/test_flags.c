@@ -1,6 +1,7 @@
 #include <check.h>
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "util/flags.h"
@@ -57,6 +58,51 @@ START_TEST(test_flags_parse)
 }
 END_TEST
 
+START_TEST(test_flags_shorthand)
+{
+	const char *ns = NULL, *out = NULL;
+	bool all = false, watch = false;
+	struct ck_flag_strings files = { 0 };
+	const struct ck_flag flags[] = {
+		{ "namespace", CK_FLAG_STRING, &ns, "namespace" },
+		{ "output", CK_FLAG_STRING, &out, "output" },
+		{ "all-namespaces", CK_FLAG_BOOL, &all, "all" },
+		{ "watch", CK_FLAG_BOOL, &watch, "watch" },
+		{ "filename", CK_FLAG_STRING_ARRAY, &files, "files" },
+		{ 0 },
+	};
+	const struct ck_flag_shorthand shorts[] = {
+		{ 'n', "namespace" }, { 'o', "output" },   { 'A', "all-namespaces" },
+		{ 'w', "watch" },     { 'f', "filename" }, { 0 },
+	};
+	char *argv[] = { "prog", "get",	   "-nkube-system",	"-oyaml",    "-A",	 "pods",
+			 "-f",	 "a.yaml", "--filename=b.yaml", "-f=c.yaml", "-w=false", NULL };
+	int n;
+	ck_assert_int_eq(ck_flags_parse_short("prog", flags, shorts, 11, argv, &n), 0);
+	ck_assert_str_eq(ns, "kube-system");
+	ck_assert_str_eq(out, "yaml");
+	ck_assert(all);
+	ck_assert(!watch);
+	ck_assert_int_eq(files.n, 3);
+	ck_assert_str_eq(files.v[0], "a.yaml");
+	ck_assert_str_eq(files.v[1], "b.yaml");
+	ck_assert_str_eq(files.v[2], "c.yaml");
+	ck_assert_int_eq(n, 2);
+	ck_assert_str_eq(argv[0], "get");
+	ck_assert_str_eq(argv[1], "pods");
+	char *argv2[] = { "prog", "-n", "x", "--namespace", "y", NULL };
+	ck_assert_int_eq(ck_flags_parse_short("prog", flags, shorts, 5, argv2, &n), 0);
+	ck_assert_str_eq(ns, "y");
+	ck_assert_ptr_eq(ck_flags_find(flags, shorts, "n", 1), &flags[0]);
+	ck_assert_ptr_eq(ck_flags_find(flags, shorts, "output", 6), &flags[1]);
+	ck_assert_ptr_null(ck_flags_find(flags, shorts, "q", 1));
+	/* a bool shorthand with letters after it is not a known flag */
+	char *bad[] = { "prog", "-Ax", NULL };
+	ck_assert_int_eq(ck_flags_parse_short("prog", flags, shorts, 2, bad, &n), -EINVAL);
+	free(files.v);
+}
+END_TEST
+
 START_TEST(test_flags_duration)
 {
 	int64_t ms;
@@ -81,6 +127,7 @@ Suite *ck_test_suite_flags(void)
 	Suite *s = suite_create("flags");
 	TCase *tc = tcase_create("core");
 	tcase_add_test(tc, test_flags_parse);
+	tcase_add_test(tc, test_flags_shorthand);
 	tcase_add_test(tc, test_flags_duration);
 	suite_add_tcase(s, tc);
 	return s;

@@ -107,6 +107,26 @@ START_TEST(test_json_write_too_big)
 }
 END_TEST
 
+START_TEST(test_json_write_go)
+{
+	json_object *o = json_tokener_parse(
+	    "{\"b\":[1,2.5,{}],\"a\":\"<&>\\u2028\",\"c\":{\"z\":null,\"y\":true},\"d\":[]}");
+	struct ck_buf b = CK_BUF_INIT;
+	ck_assert_int_eq(ck_json_write_go(&b, o, NULL), 0);
+	ck_assert_str_eq(ck_buf_str(&b), "{\"a\":\"\\u003c\\u0026\\u003e\\u2028\",\"b\":[1,2.5,{}],"
+					 "\"c\":{\"y\":true,\"z\":null},\"d\":[]}");
+	ck_buf_reset(&b);
+	ck_assert_int_eq(ck_json_write_go(&b, o, "    "), 0);
+	ck_assert_str_eq(ck_buf_str(&b),
+			 "{\n    \"a\": \"\\u003c\\u0026\\u003e\\u2028\",\n"
+			 "    \"b\": [\n        1,\n        2.5,\n        {}\n    ],\n"
+			 "    \"c\": {\n        \"y\": true,\n        \"z\": null\n"
+			 "    },\n    \"d\": []\n}");
+	ck_buf_release(&b);
+	json_object_put(o);
+}
+END_TEST
+
 Suite *ck_test_suite_json_write(void)
 {
 	Suite *s = suite_create("json_write");
@@ -114,6 +134,7 @@ Suite *ck_test_suite_json_write(void)
 	tcase_add_test(tc, test_json_write_parsed);
 	tcase_add_test(tc, test_json_write_built);
 	tcase_add_test(tc, test_json_write_too_big);
+	tcase_add_test(tc, test_json_write_go);
 	suite_add_tcase(s, tc);
 	return s;
 }
