@@ -15,6 +15,7 @@ int main(int argc, char **argv)
 	int64_t event_ttl = cfg.event_ttl_ms, compaction = cfg.etcd_compaction_interval_ms;
 	int64_t request_timeout = cfg.request_timeout_ms, min_timeout = cfg.min_request_timeout_s;
 	int threads = 0;
+	int handler_threads = 0;
 	int64_t bookmarks = cfg.watch_bookmark_interval_ms;
 	const struct ck_flag flags[] = {
 		{ "etcd-servers", CK_FLAG_STRING, &cfg.etcd_servers,
@@ -52,7 +53,10 @@ int main(int argc, char **argv)
 		{ "min-request-timeout", CK_FLAG_INT64, &min_timeout,
 		  "The minimum number of seconds a handler must keep a watch open." },
 		{ "http-threads", CK_FLAG_INT, &threads,
-		  "HTTP worker threads (0: four per core). ckube only." },
+		  "HTTP I/O worker threads (0: one per core). ckube only." },
+		{ "http-handler-threads", CK_FLAG_INT, &handler_threads,
+		  "Threads that run request handlers while their connections wait "
+		  "(0: the sum of the in-flight limits). ckube only." },
 		{ "watch-bookmark-interval", CK_FLAG_DURATION, &bookmarks,
 		  "How often watches that allow bookmarks get one. ckube only, for tests." },
 		{ "service-cluster-ip-range", CK_FLAG_STRING, &cfg.service_cluster_ip_range,
@@ -86,7 +90,19 @@ int main(int argc, char **argv)
 		  "Enables anonymous requests to the secure port of the API server." },
 		{ "authorization-mode", CK_FLAG_STRING, &cfg.authorization_mode,
 		  "Ordered list of plug-ins to do authorization on secure port: AlwaysAllow, "
-		  "AlwaysDeny, RBAC (comma separated)." },
+		  "AlwaysDeny, Node, RBAC (comma separated)." },
+		{ "enable-admission-plugins", CK_FLAG_STRING, &cfg.enable_admission_plugins,
+		  "admission plugins that should be enabled in addition to default enabled ones "
+		  "(NamespaceLifecycle, LimitRanger, ServiceAccount, Priority, "
+		  "DefaultTolerationSeconds, MutatingAdmissionWebhook, ValidatingAdmissionWebhook, "
+		  "ResourceQuota). Comma-delimited list of admission plugins: "
+		  "DefaultTolerationSeconds, LimitRanger, MutatingAdmissionWebhook, "
+		  "NamespaceLifecycle, NodeRestriction, Priority, ResourceQuota, ServiceAccount, "
+		  "ValidatingAdmissionWebhook. The order of plugins in this flag does not "
+		  "matter." },
+		{ "disable-admission-plugins", CK_FLAG_STRING, &cfg.disable_admission_plugins,
+		  "admission plugins that should be disabled although they are in the default "
+		  "enabled plugins list. The order of plugins in this flag does not matter." },
 		{ 0 },
 	};
 	if (ck_flags_parse("kube-apiserver", flags, argc, argv, NULL) < 0)
@@ -96,6 +112,7 @@ int main(int argc, char **argv)
 	cfg.request_timeout_ms = request_timeout;
 	cfg.min_request_timeout_s = min_timeout;
 	cfg.threads = threads > 0 ? (unsigned)threads : 0;
+	cfg.handler_threads = handler_threads > 0 ? (unsigned)handler_threads : 0;
 	cfg.watch_bookmark_interval_ms = bookmarks;
 	/* As Go's runtime does for upstream: every watch is a descriptor. */
 	if (ck_rlimit_raise_nofile(NULL) < 0)

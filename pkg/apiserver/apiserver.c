@@ -13,6 +13,7 @@
 #include "apimachinery/status.h"
 #include "apiserver/apiserver_int.h"
 #include "apiserver/discovery.h"
+#include "apiserver/openapi.h"
 #include "apiserver/filters.h"
 #include "apiserver/respond.h"
 #include "auth/pki.h"
@@ -109,6 +110,127 @@ static int start_caches(struct ck_apiserver *srv)
 		srv->ncaches++;
 	}
 	return 0;
+}
+
+/* ---- reading objects for admission and the Node authorizer ---- */
+
+const struct ck_resource *ck_apiserver_find_resource(const char *group, const char *resource)
+{
+	for (size_t i = 0; ck_resources[i]; i++)
+		if (ck_streq(ck_resources[i]->group, group) &&
+		    ck_streq(ck_resources[i]->resource, resource))
+			return ck_resources[i];
+	return NULL;
+}
+
+int ck_apiserver_get_object(struct ck_apiserver *srv, const char *group, const char *resource,
+			    const char *ns, const char *name, json_object **ret)
+{
+	const struct ck_resource *res = ck_apiserver_find_resource(group, resource);
+	if (!res || !name || !*name)
+		return -ENOENT;
+	char *key = ck_rest_key(res, ns, name);
+	struct ck_cacher *c = ck_apiserver_cacher(srv, res);
+	json_object *obj = NULL;
+	int r = -ENOENT;
+	if (c) {
+		char *ckey = ck_apiserver_cache_key(srv, key, false);
+		r = ck_cacher_get(c, ckey, &obj, NULL);
+		free(ckey);
+	}
+	if (r == -ENOENT) {
+		/* The cache may lag an object written a moment ago: ask etcd. */
+		struct ck_storage_get_options o = { 0 };
+		struct ck_storage_error err = { 0 };
+		r = ck_storage_get(srv->storage, key, &o, &obj, &err);
+		ck_storage_error_release(&err);
+		if (r == CK_STORAGE_ERR_NOT_FOUND)
+			r = -ENOENT;
+		else if (r < 0)
+			r = -EIO;
+	}
+	free(key);
+	if (r < 0)
+		return r;
+	*ret = res->from_storage ? ck_rest_to_external(res, obj) : json_object_get(obj);
+	json_object_put(obj);
+	return 0;
+}
+
+int ck_apiserver_list_objects(struct ck_apiserver *srv, const char *group, const char *resource,
+			      const char *ns, bool fresh,
+			      bool (*filter)(void *arg, json_object *obj), void *arg,
+			      json_object **ret)
+{
+	const struct ck_resource *res = ck_apiserver_find_resource(group, resource);
+	if (!res || res->from_storage)
+		return -ENOENT;
+	char *key = ck_rest_key(res, ns, NULL);
+	struct ck_cacher *c = ck_apiserver_cacher(srv, res);
+	json_object *items = NULL;
+	int r;
+	if (c && !fresh) {
+		json_object **arr = NULL;
+		size_t n = 0;
+		int64_t rv = 0;
+		char *prefix = ck_apiserver_cache_key(srv, key, true);
+		r = ck_cacher_list(c, prefix, filter, arg, &arr, &n, &rv);
+		free(prefix);
+		if (r == 0) {
+			items = json_object_new_array_ext((int)(n ? n : 1));
+			for (size_t i = 0; i < n; i++)
+				json_object_array_add(items, arr[i]);
+			free(arr);
+		}
+	} else {
+		struct ck_storage_list_options lo = { .recursive = true,
+						      .filter = filter,
+						      .filter_arg = arg };
+		struct ck_storage_list_result lr = { 0 };
+		struct ck_storage_error err = { 0 };
+		r = ck_storage_list(srv->storage, key, &lo, &lr, &err);
+		if (r == 0)
+			items = json_object_get(lr.items);
+		else
+			r = -EIO;
+		ck_storage_list_result_release(&lr);
+		ck_storage_error_release(&err);
+	}
+	free(key);
+	if (r < 0)
+		return r;
+	*ret = items;
+	return 0;
+}
+
+static int source_get(void *ctx, const char *group, const char *resource, const char *ns,
+		      const char *name, json_object **ret)
+{
+	return ck_apiserver_get_object(ctx, group, resource, ns, name, ret);
+}
+
+static int source_list(void *ctx, const char *group, const char *resource, const char *ns,
+		       bool fresh, json_object **ret)
+{
+	return ck_apiserver_list_objects(ctx, group, resource, ns, fresh, NULL, NULL, ret);
+}
+
+static int start_admission(struct ck_apiserver *srv)
+{
+	srv->admission_source = (struct ck_admission_source){
+		.get = source_get,
+		.list = source_list,
+		.storage = srv->storage,
+		.ctx = srv,
+	};
+	char *err = NULL;
+	int r =
+	    ck_admission_new(srv->cfg.enable_admission_plugins, srv->cfg.disable_admission_plugins,
+			     &srv->admission_source, &srv->admission, &err);
+	if (r < 0)
+		ck_log_error("unable to set up admission: %s", err ? err : strerror(-r));
+	free(err);
+	return r;
 }
 
 /* ---- resources with state of their own (registry.h start hooks) ---- */
@@ -390,6 +512,9 @@ static int serve_non_resource(struct ck_apiserver *srv, struct ck_http_request *
 		serve_metrics(srv, req);
 		return 200;
 	}
+	int openapi_code = ck_openapi_serve(srv->openapi, req, path);
+	if (openapi_code)
+		return openapi_code;
 	unsigned media = ck_discovery_media(path);
 	struct ck_media_choice choice;
 	const char *json, *etag;
@@ -413,8 +538,8 @@ static int serve_non_resource(struct ck_apiserver *srv, struct ck_http_request *
 	}
 	if (ck_streq(path, "/")) {
 		static const char paths[] = "{\"paths\":[\"/api\",\"/api/v1\",\"/apis\","
-					    "\"/healthz\",\"/livez\",\"/metrics\",\"/readyz\","
-					    "\"/version\"]}\n";
+					    "\"/healthz\",\"/livez\",\"/metrics\",\"/openapi/v2\","
+					    "\"/openapi/v3\",\"/readyz\",\"/version\"]}\n";
 		ck_http_respond(req, 200, "application/json", paths, sizeof(paths) - 1);
 		return 200;
 	}
@@ -482,6 +607,7 @@ static void handle(void *data, struct ck_http_request *req)
 				    &code);
 		goto out;
 	}
+	ck_request_info_name_from_field_selector(&ri, ck_http_request_query(req, "fieldSelector"));
 	/* Authentication, then impersonation (filters.c), before the limits. */
 	if ((code = ck_filter_authentication(srv, req, &user)) != 0 ||
 	    (code = ck_filter_impersonation(srv, req, &user)) != 0)
@@ -580,6 +706,15 @@ static void init_version(struct ck_apiserver *srv)
 	srv->version_json = ck_strdup(out);
 }
 
+static unsigned handler_threads(const struct ck_apiserver_config *cfg)
+{
+	if (cfg->handler_threads)
+		return cfg->handler_threads;
+	if (cfg->max_requests_inflight <= 0 || cfg->max_mutating_requests_inflight <= 0)
+		return 600;
+	return (unsigned)(cfg->max_requests_inflight + cfg->max_mutating_requests_inflight);
+}
+
 int ck_apiserver_start(const struct ck_apiserver_config *cfg, struct ck_apiserver **ret)
 {
 	int r;
@@ -637,6 +772,8 @@ int ck_apiserver_start(const struct ck_apiserver_config *cfg, struct ck_apiserve
 		goto fail;
 	if ((r = ck_apiserver_auth_start(srv)) < 0)
 		goto fail;
+	if ((r = start_admission(srv)) < 0)
+		goto fail;
 	if (cfg->etcd_compaction_interval_ms > 0 &&
 	    (r = ck_etcd_compactor_start(srv->etcd, (int)cfg->etcd_compaction_interval_ms,
 					 &srv->compactor)) < 0)
@@ -672,10 +809,12 @@ int ck_apiserver_start(const struct ck_apiserver_config *cfg, struct ck_apiserve
 		.tls_key_file = key,
 		.tls_client_ca_file = cfg->client_ca_file,
 		.threads = cfg->threads,
+		.handler_threads = handler_threads(cfg),
 		.handler = handle,
 		.too_large = too_large,
 		.data = srv,
 	};
+	srv->openapi = ck_openapi_new(); /* before serving: handlers read it */
 	if ((r = ck_http_server_start(&hc, &srv->http)) < 0) {
 		ck_log_error("unable to listen on %s:%d: %s", cfg->bind_address, cfg->secure_port,
 			     strerror(-r));
@@ -714,6 +853,7 @@ void ck_apiserver_stop(struct ck_apiserver *srv)
 	ck_http_server_stop(srv->http);
 	ck_rest_watch_stop_all(srv);
 	ck_apiserver_auth_stop(srv);
+	ck_admission_free(srv->admission);
 	for (size_t i = 0; i < srv->ncaches; i++)
 		ck_cacher_stop(srv->caches[i].cacher);
 	free(srv->caches);
@@ -723,6 +863,7 @@ void ck_apiserver_stop(struct ck_apiserver *srv)
 	ck_storage_free(srv->storage);
 	ck_etcd_free(srv->etcd);
 	ck_discovery_free(srv->discovery);
+	ck_openapi_free(srv->openapi);
 	ck_metrics_free(srv->metrics);
 	free(srv->version_json);
 	free(srv->cert_path);

@@ -34,7 +34,11 @@ struct ck_apiserver_config {
 	int64_t request_timeout_ms;	     /* --request-timeout, 60s */
 	int64_t min_request_timeout_s;	     /* --min-request-timeout, 1800 (watches) */
 	int64_t etcd_compaction_interval_ms; /* 5m; 0 disables */
-	unsigned threads;		     /* HTTP worker threads; 0 = 4 per core */
+	unsigned threads;		     /* HTTP I/O worker threads; 0 = 1 per core */
+	/* HTTP handler pool (ck_http_server_config.handler_threads); 0 = the sum
+	 * of the in-flight limits (or 600 when one is unlimited): as many
+	 * requests as the limits let in may wait for etcd at once. */
+	unsigned handler_threads;
 	/* How often watches that allow bookmarks get one (ckube's
 	 * --watch-bookmark-interval, for tests; upstream: about 1 min). */
 	int64_t watch_bookmark_interval_ms;
@@ -51,6 +55,9 @@ struct ck_apiserver_config {
 	bool service_account_lookup;		      /* --service-account-lookup, true */
 	bool anonymous_auth;			      /* --anonymous-auth, true */
 	const char *authorization_mode;		      /* --authorization-mode, "AlwaysAllow" */
+	/* Admission (comma-separated plugin names; admission/admission.h). */
+	const char *enable_admission_plugins;  /* --enable-admission-plugins */
+	const char *disable_admission_plugins; /* --disable-admission-plugins */
 };
 
 /* Fills cfg with upstream's defaults. */

@@ -10,6 +10,7 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 
+#include "apiserver/admission/admission.h"
 #include "apiserver/apiserver.h"
 #include "apiserver/negotiate.h"
 #include "apiserver/request_info.h"
@@ -20,11 +21,13 @@ struct ck_etcd;
 struct ck_storage;
 struct ck_cacher;
 struct ck_discovery;
+struct ck_openapi;
 struct ck_metrics;
 struct ck_metric;
 struct ck_etcd_compactor;
 struct ck_apiserver_auth;
 struct ck_user_info;
+struct ck_admission;
 
 /* One watch cache per stored resource (events.k8s.io events share core's). */
 struct ck_apiserver_cache {
@@ -39,6 +42,7 @@ struct ck_apiserver {
 	struct ck_etcd_compactor *compactor;
 	struct ck_http_server *http;
 	struct ck_discovery *discovery;
+	struct ck_openapi *openapi; /* built before serving; read-only then */
 	struct ck_apiserver_cache *caches;
 	size_t ncaches;
 	char *cert_path, *key_path;
@@ -61,7 +65,9 @@ struct ck_apiserver {
 	struct ck_registry_env env;
 	void **resource_states;
 	struct ck_apiserver_auth *auth; /* filters.c: authenticators, authorizers, RBAC */
-	char *advertise_address;	/* owned: the address env points at */
+	struct ck_admission *admission; /* the admission chain (admission/admission.h) */
+	struct ck_admission_source admission_source;
+	char *advertise_address; /* owned: the address env points at */
 
 	struct ck_metrics *metrics;
 	struct ck_metric *m_requests; /* apiserver_request_total */
@@ -94,6 +100,26 @@ void ck_rest_watch(struct ck_rest_request *rr);
 void *ck_rest_watch_reaper(void *arg);
 /* Ends every open watch (server stop). */
 void ck_rest_watch_stop_all(struct ck_apiserver *srv);
+
+/* The resource of group (any version) and plural name, or NULL. */
+const struct ck_resource *ck_apiserver_find_resource(const char *group, const char *resource);
+/*
+ * One object by group/resource/namespace/name, from the watch cache, then
+ * storage on a miss: 0 with *ret (owned, client form, read-only: it may be
+ * shared), -ENOENT, or another negative errno.
+ */
+int ck_apiserver_get_object(struct ck_apiserver *srv, const char *group, const char *resource,
+			    const char *ns, const char *name, json_object **ret);
+/*
+ * The objects of group/resource in ns ("" or NULL: all) that filter (may be
+ * NULL) accepts, as a new JSON array (owned), from the watch cache, or
+ * from storage (a quorum read) when fresh. Resources stored in another's
+ * form are not listed (-ENOENT). 0 or a negative errno.
+ */
+int ck_apiserver_list_objects(struct ck_apiserver *srv, const char *group, const char *resource,
+			      const char *ns, bool fresh,
+			      bool (*filter)(void *arg, json_object *obj), void *arg,
+			      json_object **ret);
 
 /* res's start() state (registry.h), or NULL. */
 void *ck_apiserver_resource_state(struct ck_apiserver *srv, const struct ck_resource *res);
@@ -132,6 +158,20 @@ struct ck_rest_filter {
 };
 /* Whether a stored object (borrowed) passes; arg is a struct ck_rest_filter. */
 bool ck_rest_list_filter(void *arg, json_object *obj);
+
+/*
+ * Structural validation of a request's object (a create or update body, a
+ * patched object) against its kind's schema (api/schema.h), as the
+ * fieldValidation query parameter asks (field_validation.c): unknown fields
+ * are pruned from obj; Strict answers them and a JSON body's duplicate
+ * fields with a 400 in upstream's words; Warn (the default) adds a Warning
+ * header for each; Ignore says nothing. A value of the wrong type is a 400
+ * whatever the directive. NULL, or a Status (owned) to fail with.
+ */
+json_object *ck_rest_validate_fields(struct ck_rest_request *rr, json_object *obj);
+
+/* Adds the header `Warning: 299 - "<text>"` (text quoted as Go's %q), once. */
+void ck_rest_warn(const struct ck_rest_request *rr, const char *text);
 
 /* Answers with a Status, recording the code. Takes status. */
 void ck_rest_fail(struct ck_rest_request *rr, json_object *status);

@@ -10,12 +10,14 @@
 #include <strings.h>
 #include <time.h>
 
+#include "apimachinery/object.h"
 #include "apimachinery/status.h"
 #include "apiserver/apiserver_int.h"
 #include "apiserver/respond.h"
 #include "auth/authn.h"
 #include "auth/authz.h"
 #include "auth/impersonate.h"
+#include "auth/node_authz.h"
 #include "auth/rbac.h"
 #include "registry/rbac/rbac.h"
 #include "storage/cacher/cacher.h"
@@ -31,19 +33,25 @@ struct ck_apiserver_auth {
 	struct ck_rbac_index *rbac;
 	struct ck_rbac_feed *feed;
 	struct ck_rbac_aggregator *aggregator;
+	struct ck_node_authorizer *node;
 	char **sa_key_files, **issuers, **audiences;
 };
 
 /* ---- setup ---- */
 
-static bool modes_have_rbac(const char *modes)
+static bool modes_have(const char *modes, const char *mode)
 {
 	bool found = false;
 	char **v = ck_str_split(modes ? modes : "", ',', 0);
 	for (size_t i = 0; v[i]; i++)
-		found |= ck_streq(ck_str_strip(v[i]), "RBAC");
+		found |= ck_streq(ck_str_strip(v[i]), mode);
 	ck_strv_free(v);
 	return found;
+}
+
+static bool modes_have_rbac(const char *modes)
+{
+	return modes_have(modes, "RBAC");
 }
 
 int ck_apiserver_auth_bootstrap(struct ck_apiserver *srv)
@@ -61,28 +69,44 @@ int ck_apiserver_auth_bootstrap(struct ck_apiserver *srv)
 static int get_object(void *ctx, const char *resource, const char *ns, const char *name,
 		      json_object **ret_obj)
 {
-	struct ck_apiserver *srv = ctx;
-	const struct ck_resource *res = ck_registry_find("", "v1", resource);
-	if (!res || !name || !*name)
-		return -ENOENT;
-	char *key = ck_rest_key(res, ns, name);
-	struct ck_cacher *c = ck_apiserver_cacher(srv, res);
-	int r = -ENOENT;
-	if (c) {
-		char *ckey = ck_apiserver_cache_key(srv, key, false);
-		r = ck_cacher_get(c, ckey, ret_obj, NULL);
-		free(ckey);
+	return ck_apiserver_get_object(ctx, "", resource, ns, name, ret_obj);
+}
+
+/* ---- the Node authorizer's graph: pods bound to a node, from the cache ---- */
+
+static bool on_node(void *arg, json_object *pod)
+{
+	const char *n = ck_obj_path_str(pod, "spec.nodeName");
+	return n && ck_streq(n, arg);
+}
+
+static int pods_on_node(void *ctx, const char *node, const char *ns, json_object **ret)
+{
+	return ck_apiserver_list_objects(ctx, "", "pods", ns, false, on_node, (void *)node, ret);
+}
+
+static int graph_get(void *ctx, const char *group, const char *resource, const char *ns,
+		     const char *name, json_object **ret)
+{
+	return ck_apiserver_get_object(ctx, group, resource, ns, name, ret);
+}
+
+/* upstream's NodeRules: the bootstrap system:node ClusterRole's rules. */
+static struct ck_node_authorizer *node_authorizer(struct ck_apiserver *srv)
+{
+	struct ck_node_graph graph = { .pods_on_node = pods_on_node, .get = graph_get, .ctx = srv };
+	json_object *policy = ck_rbac_bootstrap_policy();
+	struct ck_rbac_rules rules = { 0 };
+	for (size_t i = 0; i < json_object_array_length(policy); i++) {
+		json_object *o = json_object_array_get_idx(policy, i);
+		if (ck_streq(ck_obj_path_str(o, "kind"), "ClusterRole") &&
+		    ck_streq(ck_obj_name(o), "system:node"))
+			ck_rbac_rules_from_json(ck_obj_path(o, "rules"), &rules);
 	}
-	if (r == -ENOENT) {
-		struct ck_storage_get_options o = { 0 };
-		struct ck_storage_error err = { 0 };
-		r = ck_storage_get(srv->storage, key, &o, ret_obj, &err);
-		ck_storage_error_release(&err);
-		if (r == CK_STORAGE_ERR_NOT_FOUND)
-			r = -ENOENT;
-	}
-	free(key);
-	return r;
+	json_object_put(policy);
+	struct ck_node_authorizer *n = ck_node_authorizer_new(&graph, &rules);
+	ck_rbac_rules_release(&rules);
+	return n;
 }
 
 static char **split_list(const char *s)
@@ -154,7 +178,10 @@ int ck_apiserver_auth_start(struct ck_apiserver *srv)
 			goto out;
 		}
 	}
-	if ((r = ck_authorizer_new(cfg->authorization_mode, a->rbac, &a->authz, &err)) < 0) {
+	if (modes_have(cfg->authorization_mode, "Node"))
+		a->node = node_authorizer(srv);
+	if ((r = ck_authorizer_new_with_node(cfg->authorization_mode, a->rbac, a->node, &a->authz,
+					     &err)) < 0) {
 		ck_log_error("unable to set up authorization: %s", err ? err : strerror(-r));
 		goto out;
 	}
@@ -175,6 +202,7 @@ void ck_apiserver_auth_stop(struct ck_apiserver *srv)
 	ck_rbac_aggregator_stop(a->aggregator);
 	ck_rbac_feed_stop(a->feed);
 	ck_authorizer_free(a->authz);
+	ck_node_authorizer_free(a->node);
 	ck_rbac_index_free(a->rbac);
 	ck_authn_free(a->authn);
 	ck_strv_free(a->sa_key_files);

@@ -10,8 +10,11 @@
 #include <strings.h>
 
 #include "api/protobuf.h"
+#include "api/schema.h"
+#include "apimachinery/apply.h"
 #include "apimachinery/field_errors.h"
 #include "apimachinery/json_patch.h"
+#include "apimachinery/managed_fields.h"
 #include "apimachinery/merge_patch.h"
 #include "apimachinery/meta_validation.h"
 #include "apimachinery/object.h"
@@ -20,11 +23,13 @@
 #include "apimachinery/strategic_patch.h"
 #include "apimachinery/validation.h"
 #include "apimachinery/yaml.h"
+#include "apiserver/admission/admission.h"
 #include "apiserver/apiserver_int.h"
 #include "apiserver/filters.h"
 #include "apiserver/options.h"
 #include "apiserver/respond.h"
 #include "apiserver/table.h"
+#include "registry/scale.h"
 #include "storage/cacher/cacher.h"
 #include "storage/storage.h"
 #include "util/common.h"
@@ -203,17 +208,35 @@ static json_object *decode_status(const struct ck_resource *res, json_object *ob
 	return ck_status_new_bad_request(text);
 }
 
+/* Whether rr is for a scale subresource (autoscaling/v1 Scale bodies). */
+static bool is_scale(const struct ck_rest_request *rr)
+{
+	return rr->sub && rr->sub->kind == CK_SUB_SCALE;
+}
+
+/* The answer for rr: the object, or its Scale. Takes ext; owned result. */
+static json_object *sub_view(const struct ck_rest_request *rr, json_object *ext)
+{
+	if (!is_scale(rr))
+		return ext;
+	json_object *scale = ck_scale_from_object(rr->res->scale, ext);
+	json_object_put(ext);
+	return scale;
+}
+
 /* Checks (and fills when missing) kind and apiVersion against the URL. */
 static int check_type_meta(struct ck_rest_request *rr, json_object *obj)
 {
 	const char *av = ck_obj_path_str(obj, "apiVersion");
 	const char *kind = ck_obj_path_str(obj, "kind");
 	char msg[512];
-	if (av && *av && !ck_streq(av, rr->res->api_version)) {
+	bool scale = is_scale(rr);
+	const char *want_av = scale ? CK_SCALE_API_VERSION : rr->res->api_version;
+	if (av && *av && !ck_streq(av, want_av)) {
 		snprintf(msg, sizeof(msg),
 			 "the API version in the data (%s) does not match the expected API version "
 			 "(%s)",
-			 av, rr->res->api_version);
+			 av, want_av);
 		ck_rest_fail(rr, ck_status_new_bad_request(msg));
 		return -EINVAL;
 	}
@@ -224,6 +247,18 @@ static int check_type_meta(struct ck_rest_request *rr, json_object *obj)
 			 want);
 		ck_rest_fail(rr, ck_status_new_bad_request(msg));
 		return -EINVAL;
+	}
+	/* unknown fields (pruned), duplicates and types, per fieldValidation */
+	json_object *fst = ck_rest_validate_fields(rr, obj);
+	if (fst) {
+		ck_rest_fail(rr, fst);
+		return -EINVAL;
+	}
+	if (scale) {
+		json_object_object_add(obj, "kind", json_object_new_string(CK_SCALE_KIND));
+		json_object_object_add(obj, "apiVersion",
+				       json_object_new_string(CK_SCALE_API_VERSION));
+		return 0;
 	}
 	json_object *st = decode_status(rr->res, obj);
 	if (st) {
@@ -308,22 +343,14 @@ static void now_string(char out[CK_TIME_BUF])
 	ck_time_format(ck_time_now_ns(), CK_TIME_SECONDS, out);
 }
 
-/* generateName + 5 characters from upstream's alphabet (no vowels). */
+/* generateName + 5 random characters (upstream's SimpleNameGenerator). */
 static void generate_name(json_object *obj)
 {
-	static const char alphabet[] = "bcdfghjklmnpqrstvwxz2456789";
 	const char *prefix = ck_obj_path_str(obj, "metadata.generateName");
 	if (!prefix || !*prefix || (ck_obj_name(obj) && *ck_obj_name(obj)))
 		return;
-	unsigned char rnd[5];
-	ck_random_bytes(rnd, sizeof(rnd));
-	char name[CK_DNS1123_SUBDOMAIN_MAX + 8];
-	/* Upstream keeps the prefix to 58 characters so the name fits 63. */
-	snprintf(name, sizeof(name), "%.58s", prefix);
-	size_t n = strlen(name);
-	for (size_t i = 0; i < 5; i++)
-		name[n + i] = alphabet[rnd[i] % (sizeof(alphabet) - 1)];
-	name[n + 5] = '\0';
+	char name[CK_OBJ_GENERATED_NAME_MAX];
+	ck_obj_generate_name(prefix, name);
 	ck_obj_set_meta_str(obj, "name", name);
 }
 
@@ -349,6 +376,42 @@ void ck_rest_prepare_create(const struct ck_resource *res, json_object *obj)
 	if (res->prepare_create)
 		res->prepare_create(obj);
 	set_type_meta(obj, res);
+}
+
+/* ---- field ownership (metadata.managedFields) ---- */
+
+/* The request's field manager: fieldManager, else from the User-Agent. Owned. */
+static char *field_manager_name(const struct ck_rest_request *rr)
+{
+	const char *m = ck_http_request_query(rr->http, "fieldManager");
+	if (m && *m)
+		return ck_strdup(m);
+	return ck_managed_fields_default_manager(ck_http_request_header(rr->http, "User-Agent"));
+}
+
+/* The write's identity for ownership tracking; now is filled here. */
+static void field_manager_init(const struct ck_rest_request *rr, const char *manager,
+			       char now[CK_TIME_BUF], struct ck_field_manager *ret)
+{
+	now_string(now);
+	*ret = (struct ck_field_manager){
+		.type = ck_schema_kind(rr->res->api_version, rr->res->kind),
+		.manager = manager,
+		.api_version = rr->res->api_version,
+		.subresource = rr->sub ? rr->ri->subresource : NULL,
+		.reset_status = rr->res->has_status,
+		.now = now,
+	};
+}
+
+/* Records a create (cur NULL) or update of obj by the request's manager. */
+static void track_update(const struct ck_rest_request *rr, const char *manager, json_object *cur,
+			 json_object *obj)
+{
+	char now[CK_TIME_BUF];
+	struct ck_field_manager fm;
+	field_manager_init(rr, manager, now, &fm);
+	ck_field_manager_update(&fm, cur, obj);
 }
 
 /* Whether two objects differ in anything but metadata and status. */
@@ -405,49 +468,42 @@ static uint64_t ttl_for(const struct ck_rest_request *rr)
 	return s > 0 ? (uint64_t)s : 0;
 }
 
-/* ---- namespaces must exist (NamespaceLifecycle admission) ---- */
+/* ---- admission (pkg/apiserver/admission) ---- */
 
-static int check_namespace(struct ck_rest_request *rr, bool creating)
+static void admission_warn(void *ctx, const char *text)
 {
-	const char *ns = rr->ri->namespace;
-	if (!rr->res->namespaced || !ns || !*ns)
-		return 0;
-	const struct ck_resource *nsres = ck_registry_find("", "v1", "namespaces");
-	struct ck_cacher *c = ck_apiserver_cacher(rr->srv, nsres);
-	json_object *nsobj = NULL;
-	int r = -ENOENT;
-	char *key = ck_rest_key(nsres, NULL, ns);
-	if (c) {
-		int64_t rv;
-		char *ckey = ck_apiserver_cache_key(rr->srv, key, false);
-		r = ck_cacher_get(c, ckey, &nsobj, &rv);
-		free(ckey);
-	}
-	if (r == -ENOENT) {
-		/* The cache may lag a namespace created a moment ago: ask etcd. */
-		struct ck_storage_get_options o = { 0 };
-		struct ck_storage_error err = { 0 };
-		r = ck_storage_get(rr->srv->storage, key, &o, &nsobj, &err);
-		ck_storage_error_release(&err);
-	}
-	free(key);
-	if (r < 0) {
-		ck_rest_fail(rr, ck_status_new_not_found("", "namespaces", ns));
-		return -ENOENT;
-	}
-	bool terminating = ck_streq(ck_obj_path_str(nsobj, "status.phase"), "Terminating");
-	json_object_put(nsobj);
-	if (creating && terminating) {
-		char msg[512];
-		snprintf(msg, sizeof(msg),
-			 "unable to create new content in namespace %s because it is being "
-			 "terminated",
-			 ns);
-		ck_rest_fail(rr,
-			     ck_status_new_forbidden(rr->res->group, rr->res->resource, "", msg));
-		return -EPERM;
-	}
-	return 0;
+	ck_rest_warn(ctx, text);
+}
+
+static void admission_attrs(const struct ck_rest_request *rr, enum ck_admission_op op,
+			    json_object *obj, json_object *old, bool dry_run,
+			    struct ck_admission_attrs *ret)
+{
+	*ret = (struct ck_admission_attrs){
+		.res = rr->res,
+		.subresource = rr->sub ? rr->sub->name : "",
+		.op = op,
+		.namespace = rr->res->namespaced ? rr->ri->namespace : "",
+		.name = rr->ri->name,
+		.obj = obj,
+		.old = old,
+		.user = rr->user,
+		.dry_run = dry_run,
+		.warn = admission_warn,
+		.warn_ctx = (void *)rr,
+	};
+}
+
+/* Both phases on a request without a strategy in between (deletes and
+ * custom subresources): NULL, or the Status to answer with (owned). */
+static json_object *admit_and_validate(const struct ck_rest_request *rr,
+				       struct ck_admission_attrs *a)
+{
+	json_object *st = NULL;
+	if (ck_admission_admit(rr->srv->admission, a, &st) < 0 ||
+	    ck_admission_validate(rr->srv->admission, a, &st) < 0)
+		return st;
+	return NULL;
 }
 
 /* ---- get ---- */
@@ -487,9 +543,9 @@ static void serve_get(struct ck_rest_request *rr)
 		ck_storage_error_release(&err);
 		return;
 	}
-	json_object *ext = ck_rest_to_external(rr->res, obj);
+	json_object *ext = sub_view(rr, ck_rest_to_external(rr->res, obj));
 	json_object_put(obj);
-	if (rr->media.media == CK_MEDIA_TABLE) {
+	if (rr->media.media == CK_MEDIA_TABLE && !is_scale(rr)) {
 		enum ck_include_object inc;
 		if (ck_include_object_parse(ck_http_request_query(rr->http, "includeObject"),
 					    &inc) < 0)
@@ -687,12 +743,14 @@ out:
 
 /* ---- create ---- */
 
-static void serve_create(struct ck_rest_request *rr)
+/*
+ * Creates obj (owned), answering rr. track: record the request's manager
+ * in managedFields (an apply that creates has recorded its own).
+ */
+static void create_object(struct ck_rest_request *rr, json_object *obj, bool dry_run, bool track)
 {
-	json_object *obj = NULL, *out = NULL;
-	bool dry_run;
-	if (!is_dry_run(rr, &dry_run) || decode_body(rr, &obj) < 0)
-		return;
+	json_object *out = NULL;
+	char *manager = NULL;
 	if (check_type_meta(rr, obj) < 0)
 		goto out;
 	const char *body_ns = ck_obj_namespace(obj);
@@ -708,10 +766,24 @@ static void serve_create(struct ck_rest_request *rr)
 		/* Upstream's BeforeCreate drops a namespace on cluster-scoped kinds. */
 		ck_obj_set_meta_str(obj, "namespace", NULL);
 	}
-	if (check_namespace(rr, true) < 0)
-		goto out;
-
 	ck_rest_prepare_create(rr->res, obj);
+	struct ck_admission_attrs adm;
+	admission_attrs(rr, CK_ADMISSION_CREATE, obj, NULL, dry_run, &adm);
+	json_object *ast = NULL;
+	if (ck_admission_admit(rr->srv->admission, &adm, &ast) < 0) {
+		ck_rest_fail(rr, ast);
+		goto out;
+	}
+	if (adm.mutated && rr->res->prepare_create) {
+		/* What admission added gets its defaults too (upstream decodes
+		 * a mutated object again, with defaulting). */
+		rr->res->prepare_create(obj);
+		set_type_meta(obj, rr->res);
+	}
+	if (track) {
+		manager = field_manager_name(rr);
+		track_update(rr, manager, NULL, obj);
+	}
 
 	/* Side effects beyond the object (allocators), reverted on failure. */
 	void *state = ck_apiserver_resource_state(rr->srv, rr->res), *txn = NULL;
@@ -735,6 +807,8 @@ static void serve_create(struct ck_rest_request *rr)
 	ck_field_errors_release(&errs);
 	if (!st)
 		st = ck_rest_check_write(rr, obj, NULL); /* RBAC escalation (filters.c) */
+	if (!st)
+		ck_admission_validate(rr->srv->admission, &adm, &st);
 	if (st) {
 		ck_rest_fail(rr, st);
 		goto out_txn;
@@ -776,8 +850,18 @@ out_txn:
 	if (txn_open)
 		rr->res->finish_write(state, txn, false);
 out:
+	free(manager);
 	json_object_put(out);
 	json_object_put(obj);
+}
+
+static void serve_create(struct ck_rest_request *rr)
+{
+	json_object *obj = NULL;
+	bool dry_run;
+	if (!is_dry_run(rr, &dry_run) || decode_body(rr, &obj) < 0)
+		return;
+	create_object(rr, obj, dry_run, true);
 }
 
 /* ---- update and patch: one guaranteed update with a per-verb change ---- */
@@ -787,6 +871,7 @@ enum patch_type {
 	PATCH_JSON,
 	PATCH_MERGE,
 	PATCH_STRATEGIC,
+	PATCH_APPLY, /* server-side apply: the body is an applied configuration */
 };
 
 struct update_ctx {
@@ -800,6 +885,8 @@ struct update_ctx {
 	bool dry_run;
 	bool txn_open; /* begin_write succeeded; finish_write is due */
 	void *txn;
+	const char *manager; /* the field manager (borrowed) */
+	bool force;	     /* apply: take fields other managers own */
 };
 
 /* Ends an open begin_write (a retried attempt, or the update's outcome). */
@@ -859,7 +946,8 @@ static int apply_change(struct update_ctx *u, json_object *cur, json_object **re
 		break;
 	case PATCH_STRATEGIC: {
 		const struct ck_patch_type *schema =
-		    ck_patch_meta_kind(rr->res->api_version, rr->res->kind);
+		    is_scale(rr) ? ck_patch_meta_kind(CK_SCALE_API_VERSION, CK_SCALE_KIND)
+				 : ck_patch_meta_kind(rr->res->api_version, rr->res->kind);
 		r = ck_strategic_patch_apply(cur, u->body, schema, &out, &err);
 		if (r < 0) {
 			snprintf(msg, sizeof(msg), "%s",
@@ -876,6 +964,28 @@ static int apply_change(struct update_ctx *u, json_object *cur, json_object **re
 		}
 		break;
 	}
+	case PATCH_APPLY: {
+		char now[CK_TIME_BUF];
+		struct ck_field_manager fm;
+		field_manager_init(rr, u->manager, now, &fm);
+		if (is_scale(rr)) {
+			fm.type = ck_schema_kind(CK_SCALE_API_VERSION, CK_SCALE_KIND);
+			fm.api_version = CK_SCALE_API_VERSION;
+		}
+		struct ck_apply_conflicts conflicts = { 0 };
+		r = ck_field_manager_apply(&fm, cur, u->body, u->force, &out, &conflicts, &err);
+		if (r == -EBUSY) {
+			json_object *st = ck_apply_conflict_status(&conflicts);
+			ck_apply_conflicts_release(&conflicts);
+			return fail_update(u, st);
+		}
+		if (r < 0) {
+			snprintf(msg, sizeof(msg), "%s", err ? err : "invalid apply patch");
+			free(err);
+			return fail_update(u, ck_status_new_bad_request(msg));
+		}
+		break;
+	}
 	}
 	if (!out || !json_object_is_type(out, json_type_object)) {
 		json_object_put(out);
@@ -883,6 +993,37 @@ static int apply_change(struct update_ctx *u, json_object *cur, json_object **re
 								"object"));
 	}
 	*ret = out;
+	return 0;
+}
+
+/*
+ * A client's Scale (*obj, replaced) turned into the object it scales
+ * (upstream's scaleUpdatedObjectInfo): 0, or fail_update's result.
+ */
+static int scale_to_object(struct update_ctx *u, json_object *cur, json_object **obj)
+{
+	struct ck_rest_request *rr = u->rr;
+	struct ck_field_errors errs;
+	ck_field_errors_init(&errs);
+	json_object *next = NULL;
+	int r = ck_scale_to_object(rr->res->scale, cur, *obj, &errs, &next);
+	json_object *st = NULL;
+	if (r == -EINVAL) {
+		st = ck_status_new_invalid("autoscaling", CK_SCALE_KIND, rr->ri->name, &errs);
+	} else if (r == -ESTALE) {
+		char msg[512];
+		snprintf(msg, sizeof(msg),
+			 "Precondition failed: UID in precondition: %s, UID in object meta: %s",
+			 ck_obj_uid(*obj), ck_obj_uid(cur) ? ck_obj_uid(cur) : "");
+		char resource[128];
+		snprintf(resource, sizeof(resource), "%s/scale", rr->res->resource);
+		st = ck_status_new_conflict(rr->res->group, resource, rr->ri->name, msg);
+	}
+	ck_field_errors_release(&errs);
+	if (r < 0)
+		return fail_update(u, st);
+	json_object_put(*obj);
+	*obj = next;
 	return 0;
 }
 
@@ -894,14 +1035,24 @@ static int update_fn(void *arg, json_object *cur_stored,
 	struct update_ctx *u = arg;
 	struct ck_rest_request *rr = u->rr;
 	const struct ck_resource *res = rr->res;
-	json_object *cur = ck_rest_to_external(res, cur_stored), *obj = NULL;
-	int r = apply_change(u, cur, &obj);
+	json_object *cur = ck_rest_to_external(res, cur_stored), *obj = NULL, *applied_mf = NULL;
+	json_object *cur_view = is_scale(rr) ? ck_scale_from_object(rr->res->scale, cur) : cur;
+	int r = apply_change(u, cur_view, &obj);
+	if (cur_view != cur)
+		json_object_put(cur_view);
 	if (r < 0)
 		goto out;
 	if (check_type_meta(rr, obj) < 0) {
 		/* check_type_meta answered already: nothing more to say. */
 		r = fail_update(u, NULL);
 		goto out;
+	}
+	if (u->patch == PATCH_APPLY)
+		applied_mf = json_object_get(ck_obj_path(obj, "metadata.managedFields"));
+	if (is_scale(rr)) {
+		r = scale_to_object(u, cur, &obj);
+		if (r < 0)
+			goto out;
 	}
 	if (rr->res->namespaced) {
 		const char *ns = ck_obj_namespace(obj);
@@ -995,6 +1146,26 @@ static int update_fn(void *arg, json_object *cur_stored,
 	}
 	json_object_object_del(ck_obj_metadata(obj), "selfLink");
 
+	struct ck_admission_attrs adm;
+	admission_attrs(rr, CK_ADMISSION_UPDATE, obj, cur, u->dry_run, &adm);
+	json_object *ast = NULL;
+	if (ck_admission_admit(rr->srv->admission, &adm, &ast) < 0) {
+		r = fail_update(u, ast);
+		goto out;
+	}
+	if (adm.mutated && !rr->sub && res->prepare_update)
+		res->prepare_update(obj, cur);
+	/* managedFields: an apply brought its own; other writes are recorded */
+	if (u->patch == PATCH_APPLY) {
+		if (applied_mf)
+			json_object_object_add(ck_obj_metadata(obj), "managedFields",
+					       json_object_get(applied_mf));
+		else
+			json_object_object_del(ck_obj_metadata(obj), "managedFields");
+	} else {
+		track_update(rr, u->manager, cur, obj);
+	}
+
 	/* Side effects (allocators) of an update of the main resource; an
 	 * earlier attempt's are reverted first (conflict retries). */
 	finish_txn(u, false);
@@ -1025,6 +1196,8 @@ static int update_fn(void *arg, json_object *cur_stored,
 	ck_field_errors_release(&errs);
 	if (!st)
 		st = ck_rest_check_write(rr, obj, cur); /* RBAC escalation (filters.c) */
+	if (!st)
+		ck_admission_validate(rr->srv->admission, &adm, &st);
 	if (st) {
 		finish_txn(u, false);
 		r = fail_update(u, st);
@@ -1040,9 +1213,39 @@ static int update_fn(void *arg, json_object *cur_stored,
 	*ret_obj = to_storage(res, json_object_get(obj));
 	*ret_ttl = ttl_for(rr);
 out:
+	json_object_put(applied_mf);
 	json_object_put(obj);
 	json_object_put(cur);
 	return r;
+}
+
+/* Server-side apply of an object that does not exist: create it. */
+static void apply_create(struct ck_rest_request *rr, struct update_ctx *u, bool dry_run)
+{
+	char now[CK_TIME_BUF], *err = NULL;
+	struct ck_field_manager fm;
+	field_manager_init(rr, u->manager, now, &fm);
+	struct ck_apply_conflicts conflicts = { 0 };
+	json_object *obj = NULL;
+	if (ck_field_manager_apply(&fm, NULL, u->body, u->force, &obj, &conflicts, &err) < 0) {
+		ck_rest_fail(rr, ck_status_new_bad_request(err ? err : "invalid apply patch"));
+		ck_apply_conflicts_release(&conflicts);
+		free(err);
+		return;
+	}
+	const char *name = ck_obj_name(obj);
+	if (!name || !*name) {
+		ck_obj_set_meta_str(obj, "name", rr->ri->name);
+	} else if (!ck_streq(name, rr->ri->name)) {
+		char msg[512];
+		snprintf(msg, sizeof(msg),
+			 "the name of the object (%s) does not match the name on the URL (%s)",
+			 name, rr->ri->name);
+		ck_rest_fail(rr, ck_status_new_bad_request(msg));
+		json_object_put(obj);
+		return;
+	}
+	create_object(rr, obj, dry_run, false);
 }
 
 static void finish_update(struct ck_rest_request *rr, struct update_ctx *u, bool dry_run)
@@ -1068,6 +1271,10 @@ static void finish_update(struct ck_rest_request *rr, struct update_ctx *u, bool
 						 &err);
 	}
 	finish_txn(u, r == 0 && !dry_run);
+	if (r == CK_STORAGE_ERR_NOT_FOUND && u->patch == PATCH_APPLY && !rr->sub) {
+		apply_create(rr, u, dry_run);
+		goto out;
+	}
 	if (r == -ECANCELED) {
 		if (u->status)
 			ck_rest_fail(rr, json_object_get(u->status));
@@ -1091,7 +1298,7 @@ static void finish_update(struct ck_rest_request *rr, struct update_ctx *u, bool
 		}
 		ck_storage_error_release(&derr);
 	}
-	json_object *ext = ck_rest_to_external(rr->res, out);
+	json_object *ext = sub_view(rr, ck_rest_to_external(rr->res, out));
 	respond(rr, 200, ext);
 	json_object_put(ext);
 out:
@@ -1108,8 +1315,12 @@ static void serve_update(struct ck_rest_request *rr)
 	json_object *body = NULL;
 	if (!is_dry_run(rr, &dry_run) || decode_body(rr, &body) < 0)
 		return;
-	struct update_ctx u = { .rr = rr, .patch = PATCH_NONE, .body = body, .dry_run = dry_run };
+	char *manager = field_manager_name(rr);
+	struct update_ctx u = {
+		.rr = rr, .patch = PATCH_NONE, .body = body, .dry_run = dry_run, .manager = manager
+	};
 	finish_update(rr, &u, dry_run);
+	free(manager);
 	json_object_put(body);
 }
 
@@ -1117,7 +1328,61 @@ static const char *const patch_types[] = {
 	"application/json-patch+json",
 	"application/merge-patch+json",
 	"application/strategic-merge-patch+json",
+	"application/apply-patch+yaml",
 };
+
+/*
+ * PatchOptions as upstream validates them: fieldManager is required for
+ * apply, force only for apply. 0, or -EINVAL after answering.
+ */
+static int patch_options(struct ck_rest_request *rr, enum patch_type type, bool *ret_force)
+{
+	const char *force = ck_http_request_query(rr->http, "force");
+	const char *manager = ck_http_request_query(rr->http, "fieldManager");
+	*ret_force = false;
+	if (force && *force && !ck_streq(force, "true") && !ck_streq(force, "false")) {
+		char msg[256];
+		snprintf(msg, sizeof(msg), "strconv.ParseBool: parsing \"%.100s\": invalid syntax",
+			 force);
+		ck_rest_fail(rr, ck_status_new_bad_request(msg));
+		return -EINVAL;
+	}
+	struct ck_field_errors errs;
+	ck_field_errors_init(&errs);
+	if (type != PATCH_APPLY && force && *force)
+		ck_field_errors_add_forbidden(&errs, "force",
+					      "may not be specified for non-apply patch");
+	if (type == PATCH_APPLY && (!manager || !*manager))
+		ck_field_errors_add_required(&errs, "fieldManager", "is required for apply patch");
+	if (manager && strlen(manager) > 128)
+		ck_field_errors_add_too_long(&errs, "fieldManager", 128);
+	int r = 0;
+	if (errs.len) {
+		ck_rest_fail(rr, ck_status_new_invalid("meta.k8s.io", "PatchOptions", "", &errs));
+		r = -EINVAL;
+	}
+	ck_field_errors_release(&errs);
+	*ret_force = force && ck_streq(force, "true");
+	return r;
+}
+
+/* The body of an apply patch: YAML or JSON, one object. NULL after answering. */
+static json_object *decode_apply(struct ck_rest_request *rr, const struct ck_buf *b)
+{
+	json_object *obj = NULL;
+	char *err = NULL;
+	if (ck_yaml_decode(b->data ? b->data : "", b->len, 0, &obj, &err) < 0 || !obj ||
+	    !json_object_is_type(obj, json_type_object)) {
+		char msg[1024];
+		snprintf(msg, sizeof(msg), "error decoding YAML: %s",
+			 err ? err : "the applied configuration must be an object");
+		free(err);
+		json_object_put(obj);
+		ck_rest_fail(rr, ck_status_new_bad_request(msg));
+		return NULL;
+	}
+	return obj;
+}
 
 static void serve_patch(struct ck_rest_request *rr)
 {
@@ -1134,7 +1399,26 @@ static void serve_patch(struct ck_rest_request *rr)
 								      CK_ARRAY_SIZE(patch_types)));
 		return;
 	}
+	bool force;
+	if (patch_options(rr, type, &force) < 0)
+		return;
 	const struct ck_buf *b = ck_http_request_body(rr->http);
+	char *manager = field_manager_name(rr);
+	if (type == PATCH_APPLY) {
+		json_object *config = decode_apply(rr, b);
+		if (config) {
+			struct update_ctx u = { .rr = rr,
+						.patch = type,
+						.body = config,
+						.dry_run = dry_run,
+						.manager = manager,
+						.force = force };
+			finish_update(rr, &u, dry_run);
+			json_object_put(config);
+		}
+		free(manager);
+		return;
+	}
 	json_tokener *tok = json_tokener_new_ex(CK_MAX_JSON_DEPTH);
 	json_object *patch = json_tokener_parse_ex(tok, b->data ? b->data : "", (int)b->len);
 	enum json_tokener_error jerr = json_tokener_get_error(tok);
@@ -1149,10 +1433,14 @@ static void serve_patch(struct ck_rest_request *rr)
 			 : type == PATCH_JSON	      ? "a JSON patch must be an array"
 						      : "a patch must be a JSON object");
 		ck_rest_fail(rr, ck_status_new_bad_request(msg));
+		free(manager);
 		return;
 	}
-	struct update_ctx u = { .rr = rr, .patch = type, .body = patch, .dry_run = dry_run };
+	struct update_ctx u = {
+		.rr = rr, .patch = type, .body = patch, .dry_run = dry_run, .manager = manager
+	};
 	finish_update(rr, &u, dry_run);
+	free(manager);
 	json_object_put(patch);
 }
 
@@ -1171,7 +1459,18 @@ struct delete_ctx {
 	const struct delete_opts *opts;
 	bool graceful;	  /* the object stays (grace period, finalizers): it was updated */
 	bool then_delete; /* updated with a zero grace period: delete it now */
+	bool dry_run;
+	json_object *status; /* admission's refusal (owned) */
 };
+
+/* DELETE's admission on the current object (external form, borrowed). */
+static json_object *admit_delete(const struct ck_rest_request *rr, json_object *cur, bool dry_run)
+{
+	struct ck_admission_attrs a;
+	admission_attrs(rr, CK_ADMISSION_DELETE, NULL, cur, dry_run, &a);
+	a.name = ck_obj_name(cur);
+	return admit_and_validate(rr, &a);
+}
 
 #define NS_PER_S 1000000000LL
 
@@ -1208,6 +1507,11 @@ static int delete_update_fn(void *arg, json_object *cur_stored,
 	json_object *obj = ck_rest_to_external(res, cur_stored);
 	json_object *md = ck_obj_metadata(obj);
 	bool graceful = false, marked = false;
+	json_object_put(d->status);
+	if ((d->status = admit_delete(d->rr, obj, d->dry_run))) {
+		json_object_put(obj);
+		return -ECANCELED;
+	}
 	int64_t period = 0;
 	d->graceful = d->then_delete = false;
 	if (res->grace_period) {
@@ -1377,7 +1681,7 @@ static int delete_one(struct ck_rest_request *rr, const char *name, const struct
 		      json_object **ret_status)
 {
 	char *key = ck_rest_key(rr->res, rr->ri->namespace, name);
-	struct delete_ctx d = { .rr = rr, .opts = o };
+	struct delete_ctx d = { .rr = rr, .opts = o, .dry_run = dry_run };
 	struct ck_storage_error err = { 0 };
 	json_object *out = NULL;
 	struct ck_storage_update_options uo = { .preconditions = &o->pre };
@@ -1388,6 +1692,12 @@ static int delete_one(struct ck_rest_request *rr, const char *name, const struct
 		r = ck_storage_get(rr->srv->storage, key, &go, &out, &err);
 		if (r == 0)
 			r = ck_storage_preconditions_check(&o->pre, key, out, &err);
+		if (r == 0) {
+			json_object *ext = ck_rest_to_external(rr->res, out);
+			if ((d.status = admit_delete(rr, ext, true)))
+				r = -ECANCELED;
+			json_object_put(ext);
+		}
 	} else {
 		r = ck_storage_guaranteed_update(rr->srv->storage, key, &uo, delete_update_fn, &d,
 						 &out, &err);
@@ -1414,7 +1724,20 @@ static int delete_one(struct ck_rest_request *rr, const char *name, const struct
 		}
 	}
 	free(key);
+	if (r == -ECANCELED && d.status) {
+		json_object_put(out);
+		if (answer)
+			ck_rest_fail(rr, d.status);
+		else if (ret_status)
+			*ret_status = d.status;
+		else
+			json_object_put(d.status);
+		ck_storage_error_release(&err);
+		return r;
+	}
+	json_object_put(d.status);
 	if (r < 0) {
+		json_object_put(out);
 		if (answer)
 			fail_storage(rr, &err, r, name);
 		else if (ret_status)
@@ -1452,15 +1775,7 @@ static void serve_delete(struct ck_rest_request *rr)
 	json_object *body = NULL;
 	if (delete_options(rr, &o, &body) < 0)
 		return;
-	if (rr->res->namespaced == false && ck_streq(rr->res->resource, "namespaces") &&
-	    (ck_streq(rr->ri->name, "default") || ck_streq(rr->ri->name, "kube-system") ||
-	     ck_streq(rr->ri->name, "kube-public"))) {
-		char msg[256];
-		snprintf(msg, sizeof(msg), "this namespace may not be deleted");
-		ck_rest_fail(rr, ck_status_new_forbidden("", "namespaces", rr->ri->name, msg));
-	} else {
-		delete_one(rr, rr->ri->name, &o, dry_run, true, NULL, NULL);
-	}
+	delete_one(rr, rr->ri->name, &o, dry_run, true, NULL, NULL);
 	json_object_put(body);
 }
 
@@ -1547,6 +1862,18 @@ static void serve_custom(struct ck_rest_request *rr)
 		.server = rr,
 	};
 	json_object *out = NULL, *st = NULL;
+	unsigned bit = ck_verb_from_name(rr->ri->verb);
+	if (bit & (CK_VERB_CREATE | CK_VERB_UPDATE | CK_VERB_PATCH)) {
+		struct ck_admission_attrs a;
+		enum ck_admission_op op =
+		    bit == CK_VERB_CREATE ? CK_ADMISSION_CREATE : CK_ADMISSION_UPDATE;
+		admission_attrs(rr, op, body, NULL, dry_run, &a);
+		if ((st = admit_and_validate(rr, &a))) {
+			ck_rest_fail(rr, st);
+			json_object_put(body);
+			return;
+		}
+	}
 	/* A subresource's handle, or the custom hook of a resource without storage. */
 	int code = rr->sub ? rr->sub->handle(&req, &out, &st) : rr->res->custom(&req, &out, &st);
 	if (code < 0) {

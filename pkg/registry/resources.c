@@ -2,6 +2,8 @@
 #include "registry/registry.h"
 
 extern const struct ck_resource ck_resource_namespaces;
+extern const struct ck_resource ck_resource_mutatingwebhookconfigurations;
+extern const struct ck_resource ck_resource_validatingwebhookconfigurations;
 extern const struct ck_resource ck_resource_configmaps;
 extern const struct ck_resource ck_resource_secrets;
 extern const struct ck_resource ck_resource_serviceaccounts;
@@ -29,6 +31,23 @@ extern const struct ck_resource ck_resource_podtemplates;
 extern const struct ck_resource ck_resource_replicationcontrollers;
 extern const struct ck_resource ck_resource_resourcequotas;
 extern const struct ck_resource ck_resource_services;
+extern const struct ck_resource ck_resource_controllerrevisions;
+extern const struct ck_resource ck_resource_cronjobs;
+extern const struct ck_resource ck_resource_daemonsets;
+extern const struct ck_resource ck_resource_deployments;
+extern const struct ck_resource ck_resource_jobs;
+extern const struct ck_resource ck_resource_horizontalpodautoscalers_v1;
+extern const struct ck_resource ck_resource_horizontalpodautoscalers_v2;
+extern const struct ck_resource ck_resource_replicasets;
+extern const struct ck_resource ck_resource_statefulsets;
+extern const struct ck_resource ck_resource_customresourcedefinitions;
+extern const struct ck_resource ck_resource_endpointslices;
+extern const struct ck_resource ck_resource_ingressclasses;
+extern const struct ck_resource ck_resource_ingresses;
+extern const struct ck_resource ck_resource_networkpolicies;
+extern const struct ck_resource ck_resource_poddisruptionbudgets;
+extern const struct ck_resource ck_resource_priorityclasses;
+extern const struct ck_resource ck_resource_storageclasses;
 
 const struct ck_resource *const ck_resources[] = {
 	&ck_resource_componentstatuses,
@@ -47,6 +66,19 @@ const struct ck_resource *const ck_resources[] = {
 	&ck_resource_secrets,
 	&ck_resource_serviceaccounts,
 	&ck_resource_services,
+	&ck_resource_controllerrevisions,
+	&ck_resource_daemonsets,
+	&ck_resource_deployments,
+	&ck_resource_replicasets,
+	&ck_resource_statefulsets,
+	&ck_resource_cronjobs,
+	&ck_resource_jobs,
+	&ck_resource_horizontalpodautoscalers_v2,
+	&ck_resource_horizontalpodautoscalers_v1,
+	&ck_resource_ingressclasses,
+	&ck_resource_ingresses,
+	&ck_resource_networkpolicies,
+	&ck_resource_poddisruptionbudgets,
 	&ck_resource_leases,
 	&ck_resource_events_v1,
 	&ck_resource_tokenreviews,
@@ -59,5 +91,11 @@ const struct ck_resource *const ck_resources[] = {
 	&ck_resource_clusterroles,
 	&ck_resource_rolebindings,
 	&ck_resource_roles,
+	&ck_resource_storageclasses,
+	&ck_resource_mutatingwebhookconfigurations,
+	&ck_resource_validatingwebhookconfigurations,
+	&ck_resource_customresourcedefinitions,
+	&ck_resource_priorityclasses,
+	&ck_resource_endpointslices,
 	NULL,
 };
