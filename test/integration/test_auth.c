@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -18,6 +17,7 @@
 #include "../lib/etcd.h"
 #include "../lib/proc.h"
 #include "../lib/runner.h"
+#include "../lib/shell.h"
 #include "apimachinery/object.h"
 #include "auth/jwt.h"
 #include "auth/pki.h"
@@ -606,18 +606,7 @@ END_TEST
 /* Runs the real kubectl; returns its exit status, output in out. */
 static int kubectl(const char *kubeconfig, const char *args, struct ck_buf *out)
 {
-	struct ck_buf cmd = CK_BUF_INIT;
-	ck_buf_addf(&cmd, "/usr/bin/kubectl --kubeconfig %s %s 2>&1", kubeconfig, args);
-	FILE *p = popen(ck_buf_str(&cmd), "r");
-	ck_assert_ptr_nonnull(p);
-	char chunk[4096];
-	size_t n;
-	ck_buf_reset(out);
-	while ((n = fread(chunk, 1, sizeof(chunk), p)) > 0)
-		ck_buf_add(out, chunk, n);
-	int st = pclose(p);
-	ck_buf_release(&cmd);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+	return ck_test_sh(out, "/usr/bin/kubectl --kubeconfig %s %s", kubeconfig, args);
 }
 
 START_TEST(test_auth_kubectl)

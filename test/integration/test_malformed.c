@@ -1523,28 +1523,6 @@ static bool process_alive(int pid)
 	       close_paren[2] != 'X';
 }
 
-/* Lines of the server's log that a sanitizer wrote; 0 when none, -errno
- * when the log cannot be read. */
-static int sanitizer_lines(const char *log_file)
-{
-	static const char *const marks[] = { "ERROR: AddressSanitizer", "runtime error",
-					     "LeakSanitizer", "ERROR: UndefinedBehaviorSanitizer" };
-	FILE *f = fopen(log_file, "r");
-	char line[1024];
-	int found = 0;
-	if (!f)
-		return -errno;
-	while (fgets(line, sizeof(line), f))
-		for (size_t i = 0; i < CK_ARRAY_SIZE(marks); i++)
-			if (strstr(line, marks[i])) {
-				if (found++ < 20)
-					fprintf(stderr, "malformed: server log: %s", line);
-				break;
-			}
-	fclose(f);
-	return found;
-}
-
 /* The sum of apiserver_registered_watchers over every kind, or -1. */
 static long registered_watchers(const char *base)
 {
@@ -1704,7 +1682,7 @@ START_TEST(test_malformed_requests)
 	double s0 = ck_test_now_ms();
 	ck_test_apiserver_stop(api, 0);
 	double stop_ms = ck_test_now_ms() - s0;
-	int reports = sanitizer_lines(log_file);
+	int reports = ck_test_sanitizer_lines(log_file);
 	ck_assert_msg(stop_ms < 9500, "the server took %.0f ms to stop on SIGTERM", stop_ms);
 	ck_assert_msg(reports >= 0, "unable to read the server's log '%s': %s", log_file,
 		      strerror(-reports));

@@ -103,8 +103,16 @@ int ck_test_apiserver_start(const struct ck_test_apiserver_options *opts,
 			argv[n++] = secure[i];
 		}
 		argv[n++] = "--service-account-issuer=" CK_TEST_SA_ISSUER;
-		argv[n++] = "--authorization-mode=RBAC";
+		argv[n++] = "--authorization-mode=Node,RBAC";
+		argv[n++] = "--enable-admission-plugins=NodeRestriction";
 	}
+	/*
+	 * As upstream's integration tests: no controller creates `default`
+	 * service accounts here, and tests set spec.priority directly, so
+	 * ServiceAccount and Priority admission are off unless a test's own
+	 * --disable-admission-plugins (given later, so it wins) says otherwise.
+	 */
+	argv[n++] = "--disable-admission-plugins=ServiceAccount,Priority";
 	for (size_t i = 0; opts->extra_args && opts->extra_args[i] && n < 62; i++)
 		argv[n++] = opts->extra_args[i];
 	argv[n] = NULL;
@@ -154,7 +162,10 @@ void ck_test_apiserver_free(struct ck_test_apiserver *s)
 		return;
 	if (s->pid)
 		ck_test_apiserver_stop(s, 0);
-	ck_test_rmtree(s->dir);
+	if (ck_test_child_reported(s->log_file))
+		fprintf(stderr, "kube-apiserver sanitizer report: log kept in %s\n", s->log_file);
+	else
+		ck_test_rmtree(s->dir);
 	free(s->dir);
 	free(s);
 }

@@ -18,7 +18,8 @@ struct ck_test_apiserver_options {
 	 * in its directory (ckubeadm's files under pki/), serving with
 	 * pki/apiserver.crt, client certificates verified against pki/ca.crt,
 	 * service-account tokens signed with pki/sa.key (issuer
-	 * CK_TEST_SA_ISSUER), --authorization-mode=RBAC; the kubeconfig then
+	 * CK_TEST_SA_ISSUER), --authorization-mode=Node,RBAC and NodeRestriction
+	 * admission; the kubeconfig then
 	 * uses the admin client certificate (system:masters). Without it the
 	 * server is permissive (AlwaysAllow, anonymous), upstream's defaults.
 	 */

@@ -1,5 +1,7 @@
 #include "proc.h"
 
+#include "runner.h"
+
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -141,4 +143,37 @@ void ck_test_print_log_tail(const char *log_file, int lines)
 	fprintf(stderr, "--- last lines of %s ---\n", log_file);
 	for (int i = n > lines ? n - lines : 0; i < n; i++)
 		fputs(tail[i % lines], stderr);
+}
+
+int ck_test_sanitizer_lines(const char *log_file)
+{
+	static const char *const marks[] = { "ERROR: AddressSanitizer", "runtime error",
+					     "LeakSanitizer", "ERROR: UndefinedBehaviorSanitizer" };
+	FILE *f = fopen(log_file, "r");
+	char line[1024];
+	int found = 0;
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f))
+		for (size_t i = 0; i < sizeof(marks) / sizeof(marks[0]); i++)
+			if (strstr(line, marks[i])) {
+				if (found++ < 20)
+					fprintf(stderr, "%s: %s", log_file, line);
+				break;
+			}
+	fclose(f);
+	return found;
+}
+
+bool ck_test_child_reported(const char *log_file)
+{
+	if (ck_test_sanitizer_lines(log_file) <= 0)
+		return false;
+	const char *record = getenv(CK_TEST_SAN_REPORTS_ENV);
+	FILE *f = record ? fopen(record, "a") : NULL;
+	if (f) {
+		fprintf(f, "%s\n", log_file);
+		fclose(f);
+	}
+	return true;
 }

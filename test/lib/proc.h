@@ -6,6 +6,7 @@
 #ifndef CK_TEST_PROC_H
 #define CK_TEST_PROC_H
 
+#include <stdbool.h>
 #include <sys/types.h>
 
 void ck_test_sleep_ms(long ms);
@@ -36,5 +37,20 @@ void ck_test_rmtree(const char *path);
 
 /* Prints the last lines of a log file to stderr, after a failure. */
 void ck_test_print_log_tail(const char *log_file, int lines);
+
+/*
+ * Lines a sanitizer (ASan, LSan, UBSan) wrote into a child's log file,
+ * the first 20 printed to stderr: 0 when none, -errno when the log cannot
+ * be read.
+ */
+int ck_test_sanitizer_lines(const char *log_file);
+
+/*
+ * Called when a child started by the harness has exited: when its log has
+ * sanitizer reports, records the log's path for the runner (which then
+ * fails the run, see runner.h) and returns true, so the caller keeps the
+ * log instead of removing it.
+ */
+bool ck_test_child_reported(const char *log_file);
 
 #endif

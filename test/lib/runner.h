@@ -11,7 +11,16 @@
 
 typedef Suite *(*ck_test_suite_fn)(void);
 
+/*
+ * Runs the suites. Children the harness starts (API servers, etcd,
+ * components) are checked for sanitizer reports when they exit; their log
+ * paths are gathered in the file named by CK_TEST_SAN_REPORTS_ENV (set
+ * here for the whole run), and any such report fails the run as a failed
+ * check would, with the logs kept and named.
+ */
 int ck_test_run(const ck_test_suite_fn *suites, size_t n);
+
+#define CK_TEST_SAN_REPORTS_ENV "CK_TEST_SAN_REPORTS"
 
 /*
  * Seconds a test may take: base scaled by CK_TEST_TIMEOUT_MULTIPLIER (as
