@@ -6,19 +6,6 @@
 #include "util/common.h"
 #include "util/str.h"
 
-static json_object *field(json_object *o, const char *key)
-{
-	json_object *v = NULL;
-	if (o && json_object_is_type(o, json_type_object))
-		json_object_object_get_ex(o, key, &v);
-	return v;
-}
-
-static size_t array_len(json_object *arr)
-{
-	return arr && json_object_is_type(arr, json_type_array) ? json_object_array_length(arr) : 0;
-}
-
 static enum ck_api_ns_op parse_op(const char *s)
 {
 	static const char *const names[] = { "In", "NotIn", "Exists", "DoesNotExist", "Gt", "Lt" };
@@ -31,11 +18,11 @@ static enum ck_api_ns_op parse_op(const char *s)
 static void req_from_json(json_object *o, bool is_field, struct ck_api_ns_requirement *r)
 {
 	memset(r, 0, sizeof(*r));
-	const char *key = json_object_get_string(field(o, "key"));
+	const char *key = json_object_get_string(ck_obj_get(o, "key"));
 	r->key = ck_strdup(key ? key : "");
-	r->op = parse_op(json_object_get_string(field(o, "operator")));
-	json_object *vals = field(o, "values");
-	size_t n = array_len(vals);
+	r->op = parse_op(json_object_get_string(ck_obj_get(o, "operator")));
+	json_object *vals = ck_obj_get(o, "values");
+	size_t n = ck_obj_array_len(vals);
 	r->values = ck_calloc(n + 1, sizeof(char *));
 	for (size_t i = 0; i < n; i++) {
 		const char *v = json_object_get_string(json_object_array_get_idx(vals, i));
@@ -75,9 +62,10 @@ static void req_release(struct ck_api_ns_requirement *r)
 void ck_api_ns_term_from_json(json_object *term, struct ck_api_ns_term *ret)
 {
 	memset(ret, 0, sizeof(*ret));
-	json_object *exprs = field(term, "matchExpressions"), *fields = field(term, "matchFields");
-	ret->n_exprs = array_len(exprs);
-	ret->n_fields = array_len(fields);
+	json_object *exprs = ck_obj_get(term, "matchExpressions"),
+		    *fields = ck_obj_get(term, "matchFields");
+	ret->n_exprs = ck_obj_array_len(exprs);
+	ret->n_fields = ck_obj_array_len(fields);
 	if (ret->n_exprs)
 		ret->exprs = ck_calloc(ret->n_exprs, sizeof(*ret->exprs));
 	if (ret->n_fields)
@@ -130,7 +118,7 @@ static bool req_matches(const struct ck_api_ns_requirement *r, const char *value
 
 static const char *label(json_object *labels, const char *key)
 {
-	json_object *v = field(labels, key);
+	json_object *v = ck_obj_get(labels, key);
 	return v && json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
 }
 
@@ -155,25 +143,25 @@ void ck_api_node_affinity_from_pod(json_object *pod, struct ck_api_node_affinity
 	if (ns && json_object_is_type(ns, json_type_object) && json_object_object_length(ns) > 0)
 		ret->node_selector = ck_obj_copy(ns);
 	json_object *na = ck_obj_path(pod, "spec.affinity.nodeAffinity");
-	json_object *req =
-	    field(field(na, "requiredDuringSchedulingIgnoredDuringExecution"), "nodeSelectorTerms");
-	if (field(na, "requiredDuringSchedulingIgnoredDuringExecution")) {
+	json_object *req = ck_obj_get(
+	    ck_obj_get(na, "requiredDuringSchedulingIgnoredDuringExecution"), "nodeSelectorTerms");
+	if (ck_obj_get(na, "requiredDuringSchedulingIgnoredDuringExecution")) {
 		ret->has_required = true;
-		ret->n_required = array_len(req);
+		ret->n_required = ck_obj_array_len(req);
 		if (ret->n_required)
 			ret->required = ck_calloc(ret->n_required, sizeof(*ret->required));
 		for (size_t i = 0; i < ret->n_required; i++)
 			ck_api_ns_term_from_json(json_object_array_get_idx(req, i),
 						 &ret->required[i]);
 	}
-	json_object *pref = field(na, "preferredDuringSchedulingIgnoredDuringExecution");
-	ret->n_preferred = array_len(pref);
+	json_object *pref = ck_obj_get(na, "preferredDuringSchedulingIgnoredDuringExecution");
+	ret->n_preferred = ck_obj_array_len(pref);
 	if (ret->n_preferred)
 		ret->preferred = ck_calloc(ret->n_preferred, sizeof(*ret->preferred));
 	for (size_t i = 0; i < ret->n_preferred; i++) {
 		json_object *p = json_object_array_get_idx(pref, i);
-		ret->preferred[i].weight = json_object_get_int(field(p, "weight"));
-		ck_api_ns_term_from_json(field(p, "preference"), &ret->preferred[i].term);
+		ret->preferred[i].weight = json_object_get_int(ck_obj_get(p, "weight"));
+		ck_api_ns_term_from_json(ck_obj_get(p, "preference"), &ret->preferred[i].term);
 	}
 }
 

@@ -6,6 +6,19 @@
 #include "util/common.h"
 #include "util/uuid.h"
 
+json_object *ck_obj_get(json_object *o, const char *key)
+{
+	json_object *v = NULL;
+	if (o && json_object_is_type(o, json_type_object))
+		json_object_object_get_ex(o, key, &v);
+	return v;
+}
+
+size_t ck_obj_array_len(json_object *arr)
+{
+	return arr && json_object_is_type(arr, json_type_array) ? json_object_array_length(arr) : 0;
+}
+
 json_object *ck_obj_path(json_object *obj, const char *dotted)
 {
 	const char *p = dotted;

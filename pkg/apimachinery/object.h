@@ -16,6 +16,10 @@
  * when any step is missing or not an object. Borrowed.
  */
 json_object *ck_obj_path(json_object *obj, const char *dotted);
+/* o[key] when o is an object that has it (keys may hold dots), else NULL. Borrowed. */
+json_object *ck_obj_get(json_object *o, const char *key);
+/* The length of arr when it is an array, else 0. */
+size_t ck_obj_array_len(json_object *arr);
 /* The string at a dotted path, or NULL when missing or not a string. */
 const char *ck_obj_path_str(json_object *obj, const char *dotted);
 

@@ -9,23 +9,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "apimachinery/object.h"
 #include "apimachinery/yaml.h"
 #include "scheduler/scheduler.h"
 #include "util/go_duration.h"
 #include "util/str.h"
-
-static json_object *field(json_object *o, const char *key)
-{
-	json_object *v = NULL;
-	if (o && json_object_is_type(o, json_type_object))
-		json_object_object_get_ex(o, key, &v);
-	return v;
-}
-
-static size_t array_len(json_object *arr)
-{
-	return arr && json_object_is_type(arr, json_type_array) ? json_object_array_length(arr) : 0;
-}
 
 static int fail(char **ret_err, const char *fmt, ...) CK_PRINTF(2, 3);
 static int fail(char **ret_err, const char *fmt, ...)
@@ -109,9 +97,9 @@ static void set_put(struct set *s, const struct ck_sched_plugin_ops *ops, int64_
 
 static int apply_disabled(struct set *s, json_object *list, char **ret_err)
 {
-	for (size_t i = 0; i < array_len(list); i++) {
+	for (size_t i = 0; i < ck_obj_array_len(list); i++) {
 		const char *name =
-		    json_object_get_string(field(json_object_array_get_idx(list, i), "name"));
+		    json_object_get_string(ck_obj_get(json_object_array_get_idx(list, i), "name"));
 		if (!name)
 			return fail(ret_err, "disabled plugin without a name");
 		if (ck_streq(name, "*")) {
@@ -126,9 +114,9 @@ static int apply_disabled(struct set *s, json_object *list, char **ret_err)
 static int apply_enabled(struct set *s, json_object *list, enum point pt, bool multi,
 			 char **ret_err)
 {
-	for (size_t i = 0; i < array_len(list); i++) {
+	for (size_t i = 0; i < ck_obj_array_len(list); i++) {
 		json_object *o = json_object_array_get_idx(list, i);
-		const char *name = json_object_get_string(field(o, "name"));
+		const char *name = json_object_get_string(ck_obj_get(o, "name"));
 		const struct ck_sched_plugin_ops *ops = name ? ck_sched_plugin_find(name) : NULL;
 		if (!ops)
 			return fail(ret_err, "plugin \"%s\" does not exist", name ? name : "");
@@ -138,7 +126,7 @@ static int apply_enabled(struct set *s, json_object *list, enum point pt, bool m
 			return fail(ret_err, "plugin \"%s\" does not extend %s plugin", name,
 				    point_names[pt]);
 		}
-		int64_t w = json_object_get_int64(field(o, "weight"));
+		int64_t w = json_object_get_int64(ck_obj_get(o, "weight"));
 		if (w < 0 || w > 100)
 			return fail(ret_err,
 				    "plugins.%s.enabled[%zu].weight: Invalid value: %lld: "
@@ -158,10 +146,10 @@ static int plugin_index(struct ck_sched_profile *p, const struct ck_sched_plugin
 	if (p->n_plugins == CK_SCHED_MAX_PLUGINS)
 		return fail(ret_err, "too many plugins");
 	json_object *args = NULL;
-	for (size_t i = 0; i < array_len(plugin_config); i++) {
+	for (size_t i = 0; i < ck_obj_array_len(plugin_config); i++) {
 		json_object *pc = json_object_array_get_idx(plugin_config, i);
-		if (ck_streq(json_object_get_string(field(pc, "name")), ops->name))
-			args = field(pc, "args");
+		if (ck_streq(json_object_get_string(ck_obj_get(pc, "name")), ops->name))
+			args = ck_obj_get(pc, "args");
 	}
 	void *priv = NULL;
 	if (ops->init) {
@@ -188,25 +176,26 @@ static void profile_release(struct ck_sched_profile *p)
 static int profile_build(json_object *pj, struct ck_sched_profile *p, char **ret_err)
 {
 	memset(p, 0, sizeof(*p));
-	const char *name = json_object_get_string(field(pj, "schedulerName"));
+	const char *name = json_object_get_string(ck_obj_get(pj, "schedulerName"));
 	p->scheduler_name = ck_strdup(name && *name ? name : "default-scheduler");
-	json_object *pct = field(pj, "percentageOfNodesToScore");
+	json_object *pct = ck_obj_get(pj, "percentageOfNodesToScore");
 	p->percentage_of_nodes_to_score = pct ? json_object_get_int(pct) : -1;
-	json_object *plugins = field(pj, "plugins"), *multi = field(plugins, "multiPoint");
-	json_object *plugin_config = field(pj, "pluginConfig");
+	json_object *plugins = ck_obj_get(pj, "plugins"),
+		    *multi = ck_obj_get(plugins, "multiPoint");
+	json_object *plugin_config = ck_obj_get(pj, "pluginConfig");
 	int r = 0;
 	for (int pt = 0; pt < P_COUNT; pt++) {
 		struct set s = { .n = 0 };
 		for (size_t i = 0; ck_sched_plugins[i]; i++)
 			if (implements(ck_sched_plugins[i], (enum point)pt))
 				set_put(&s, ck_sched_plugins[i], 0);
-		json_object *pp = field(plugins, point_names[pt]);
-		if ((r = apply_disabled(&s, field(multi, "disabled"), ret_err)) < 0 ||
-		    (r = apply_disabled(&s, field(pp, "disabled"), ret_err)) < 0 ||
-		    (r = apply_enabled(&s, field(multi, "enabled"), (enum point)pt, true,
+		json_object *pp = ck_obj_get(plugins, point_names[pt]);
+		if ((r = apply_disabled(&s, ck_obj_get(multi, "disabled"), ret_err)) < 0 ||
+		    (r = apply_disabled(&s, ck_obj_get(pp, "disabled"), ret_err)) < 0 ||
+		    (r = apply_enabled(&s, ck_obj_get(multi, "enabled"), (enum point)pt, true,
 				       ret_err)) < 0 ||
-		    (r = apply_enabled(&s, field(pp, "enabled"), (enum point)pt, false, ret_err)) <
-			0)
+		    (r = apply_enabled(&s, ck_obj_get(pp, "enabled"), (enum point)pt, false,
+				       ret_err)) < 0)
 			goto fail;
 		for (int i = 0; i < s.n; i++) {
 			int idx = plugin_index(p, s.e[i].ops, plugin_config, ret_err);
@@ -267,7 +256,7 @@ static void defaults(struct ck_sched_config *c)
 
 static int duration_field(json_object *o, const char *key, int64_t *ret, char **ret_err)
 {
-	json_object *v = field(o, key);
+	json_object *v = ck_obj_get(o, key);
 	if (!v)
 		return 0;
 	int64_t ns;
@@ -283,31 +272,31 @@ int ck_sched_config_from_json(json_object *doc, struct ck_sched_config *ret, cha
 	defaults(ret);
 	int r = 0;
 	if (doc) {
-		const char *kind = json_object_get_string(field(doc, "kind"));
-		const char *av = json_object_get_string(field(doc, "apiVersion"));
+		const char *kind = json_object_get_string(ck_obj_get(doc, "kind"));
+		const char *av = json_object_get_string(ck_obj_get(doc, "apiVersion"));
 		if (!ck_streq(kind ? kind : "", "KubeSchedulerConfiguration") ||
 		    !ck_streq(av ? av : "", "kubescheduler.config.k8s.io/v1")) {
 			r = fail(ret_err, "no kind \"%s\" is registered for version \"%s\"",
 				 kind ? kind : "", av ? av : "");
 			goto fail;
 		}
-		json_object *cc = field(doc, "clientConnection"),
-			    *le = field(doc, "leaderElection");
-		const char *kc = json_object_get_string(field(cc, "kubeconfig"));
+		json_object *cc = ck_obj_get(doc, "clientConnection"),
+			    *le = ck_obj_get(doc, "leaderElection");
+		const char *kc = json_object_get_string(ck_obj_get(cc, "kubeconfig"));
 		if (kc && *kc)
 			ret->kubeconfig = ck_strdup(kc);
-		if (field(cc, "qps"))
-			ret->qps = json_object_get_double(field(cc, "qps"));
-		if (field(cc, "burst"))
-			ret->burst = json_object_get_int(field(cc, "burst"));
-		if (field(le, "leaderElect"))
-			ret->leader_elect = json_object_get_boolean(field(le, "leaderElect"));
+		if (ck_obj_get(cc, "qps"))
+			ret->qps = json_object_get_double(ck_obj_get(cc, "qps"));
+		if (ck_obj_get(cc, "burst"))
+			ret->burst = json_object_get_int(ck_obj_get(cc, "burst"));
+		if (ck_obj_get(le, "leaderElect"))
+			ret->leader_elect = json_object_get_boolean(ck_obj_get(le, "leaderElect"));
 		const char *s;
-		if ((s = json_object_get_string(field(le, "resourceNamespace"))) && *s) {
+		if ((s = json_object_get_string(ck_obj_get(le, "resourceNamespace"))) && *s) {
 			free(ret->lease_namespace);
 			ret->lease_namespace = ck_strdup(s);
 		}
-		if ((s = json_object_get_string(field(le, "resourceName"))) && *s) {
+		if ((s = json_object_get_string(ck_obj_get(le, "resourceName"))) && *s) {
 			free(ret->lease_name);
 			ret->lease_name = ck_strdup(s);
 		}
@@ -318,7 +307,7 @@ int ck_sched_config_from_json(json_object *doc, struct ck_sched_config *ret, cha
 		    (r = duration_field(le, "retryPeriod", &ret->retry_period_ms, ret_err)) < 0)
 			goto fail;
 		json_object *v;
-		if ((v = field(doc, "percentageOfNodesToScore"))) {
+		if ((v = ck_obj_get(doc, "percentageOfNodesToScore"))) {
 			ret->percentage_of_nodes_to_score = json_object_get_int(v);
 			if (ret->percentage_of_nodes_to_score < 0 ||
 			    ret->percentage_of_nodes_to_score > 100) {
@@ -329,9 +318,9 @@ int ck_sched_config_from_json(json_object *doc, struct ck_sched_config *ret, cha
 				goto fail;
 			}
 		}
-		if ((v = field(doc, "podInitialBackoffSeconds")))
+		if ((v = ck_obj_get(doc, "podInitialBackoffSeconds")))
 			ret->pod_initial_backoff_ms = json_object_get_int64(v) * 1000;
-		if ((v = field(doc, "podMaxBackoffSeconds")))
+		if ((v = ck_obj_get(doc, "podMaxBackoffSeconds")))
 			ret->pod_max_backoff_ms = json_object_get_int64(v) * 1000;
 		if (ret->pod_initial_backoff_ms <= 0 ||
 		    ret->pod_max_backoff_ms < ret->pod_initial_backoff_ms) {
@@ -340,10 +329,10 @@ int ck_sched_config_from_json(json_object *doc, struct ck_sched_config *ret, cha
 				 "or equal to PodInitialBackoffSeconds");
 			goto fail;
 		}
-		if ((v = field(doc, "parallelism")))
+		if ((v = ck_obj_get(doc, "parallelism")))
 			ret->parallelism = json_object_get_int(v);
-		json_object *profiles = field(doc, "profiles");
-		size_t n = array_len(profiles);
+		json_object *profiles = ck_obj_get(doc, "profiles");
+		size_t n = ck_obj_array_len(profiles);
 		if (n) {
 			ret->profiles = ck_calloc(n, sizeof(*ret->profiles));
 			for (size_t i = 0; i < n; i++) {

@@ -5,22 +5,9 @@
 #include "scheduler/framework.h"
 #include "util/str.h"
 
-static json_object *field(json_object *o, const char *key)
-{
-	json_object *v = NULL;
-	if (o && json_object_is_type(o, json_type_object))
-		json_object_object_get_ex(o, key, &v);
-	return v;
-}
-
-static size_t array_len(json_object *arr)
-{
-	return arr && json_object_is_type(arr, json_type_array) ? json_object_array_length(arr) : 0;
-}
-
 const char *ck_sched_node_label(const struct ck_sched_node *n, const char *key)
 {
-	json_object *v = field(n->labels, key);
+	json_object *v = ck_obj_get(n->labels, key);
 	return v && json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
 }
 
@@ -58,21 +45,21 @@ void ck_sched_node_set(struct ck_sched_node *n, json_object *node)
 	clear_node_fields(n);
 	json_object *labels = ck_obj_labels(node);
 	n->labels = labels ? ck_obj_copy(labels) : json_object_new_object();
-	json_object *spec = field(node, "spec");
-	n->unschedulable = json_object_get_boolean(field(spec, "unschedulable"));
-	ck_api_taints_from_json(field(spec, "taints"), &n->taints, &n->n_taints);
+	json_object *spec = ck_obj_get(node, "spec");
+	n->unschedulable = json_object_get_boolean(ck_obj_get(spec, "unschedulable"));
+	ck_api_taints_from_json(ck_obj_get(spec, "taints"), &n->taints, &n->n_taints);
 	ck_api_node_allocatable(node, &n->allocatable);
 	json_object *images = ck_obj_path(node, "status.images");
 	size_t cnt = 0;
-	for (size_t i = 0; i < array_len(images); i++)
-		cnt += array_len(field(json_object_array_get_idx(images, i), "names"));
+	for (size_t i = 0; i < ck_obj_array_len(images); i++)
+		cnt += ck_obj_array_len(ck_obj_get(json_object_array_get_idx(images, i), "names"));
 	if (cnt)
 		n->images = ck_calloc(cnt, sizeof(*n->images));
-	for (size_t i = 0; i < array_len(images); i++) {
+	for (size_t i = 0; i < ck_obj_array_len(images); i++) {
 		json_object *img = json_object_array_get_idx(images, i);
-		json_object *names = field(img, "names");
-		int64_t size = json_object_get_int64(field(img, "sizeBytes"));
-		for (size_t j = 0; j < array_len(names); j++) {
+		json_object *names = ck_obj_get(img, "names");
+		int64_t size = json_object_get_int64(ck_obj_get(img, "sizeBytes"));
+		for (size_t j = 0; j < ck_obj_array_len(names); j++) {
 			const char *nm =
 			    json_object_get_string(json_object_array_get_idx(names, j));
 			if (!nm)

@@ -21,32 +21,19 @@ enum ck_sched_code ck_sched_status_fail(struct ck_sched_status *st, enum ck_sche
 	return code;
 }
 
-static json_object *field(json_object *o, const char *key)
-{
-	json_object *v = NULL;
-	if (o && json_object_is_type(o, json_type_object))
-		json_object_object_get_ex(o, key, &v);
-	return v;
-}
-
-static size_t array_len(json_object *arr)
-{
-	return arr && json_object_is_type(arr, json_type_array) ? json_object_array_length(arr) : 0;
-}
-
 static const char *str(json_object *o, const char *key)
 {
-	json_object *v = field(o, key);
+	json_object *v = ck_obj_get(o, key);
 	return v && json_object_is_type(v, json_type_string) ? json_object_get_string(v) : "";
 }
 
 static void add_ports(struct ck_sched_pod *p, json_object *containers)
 {
-	for (size_t i = 0; i < array_len(containers); i++) {
-		json_object *ports = field(json_object_array_get_idx(containers, i), "ports");
-		for (size_t j = 0; j < array_len(ports); j++) {
+	for (size_t i = 0; i < ck_obj_array_len(containers); i++) {
+		json_object *ports = ck_obj_get(json_object_array_get_idx(containers, i), "ports");
+		for (size_t j = 0; j < ck_obj_array_len(ports); j++) {
 			json_object *port = json_object_array_get_idx(ports, j);
-			int32_t hp = json_object_get_int(field(port, "hostPort"));
+			int32_t hp = json_object_get_int(ck_obj_get(port, "hostPort"));
 			if (hp <= 0)
 				continue;
 			p->ports = ck_realloc(p->ports, (p->n_ports + 1) * sizeof(*p->ports));
@@ -62,7 +49,7 @@ static void add_ports(struct ck_sched_pod *p, json_object *containers)
 
 static void add_images(struct ck_sched_pod *p, json_object *containers)
 {
-	for (size_t i = 0; i < array_len(containers); i++) {
+	for (size_t i = 0; i < ck_obj_array_len(containers); i++) {
 		const char *img = str(json_object_array_get_idx(containers, i), "image");
 		if (!*img)
 			continue;
@@ -75,7 +62,7 @@ static void terms_from_json(json_object *arr, bool weighted, struct ck_sched_aff
 {
 	ret->n = 0;
 	ret->t = NULL;
-	size_t n = array_len(arr);
+	size_t n = ck_obj_array_len(arr);
 	if (!n)
 		return;
 	ret->t = ck_calloc(n, sizeof(*ret->t));
@@ -83,19 +70,20 @@ static void terms_from_json(json_object *arr, bool weighted, struct ck_sched_aff
 		json_object *o = json_object_array_get_idx(arr, i);
 		struct ck_sched_affinity_term *t = &ret->t[ret->n];
 		if (weighted) {
-			t->weight = json_object_get_int(field(o, "weight"));
-			o = field(o, "podAffinityTerm");
+			t->weight = json_object_get_int(ck_obj_get(o, "weight"));
+			o = ck_obj_get(o, "podAffinityTerm");
 		}
-		if (ck_label_selector_from_json(field(o, "labelSelector"), &t->selector, NULL) < 0)
+		if (ck_label_selector_from_json(ck_obj_get(o, "labelSelector"), &t->selector,
+						NULL) < 0)
 			t->selector = ck_label_selector_nothing();
-		json_object *nss = field(o, "namespaces");
-		if (array_len(nss)) {
-			t->namespaces = ck_calloc(array_len(nss) + 1, sizeof(char *));
-			for (size_t j = 0; j < array_len(nss); j++)
+		json_object *nss = ck_obj_get(o, "namespaces");
+		if (ck_obj_array_len(nss)) {
+			t->namespaces = ck_calloc(ck_obj_array_len(nss) + 1, sizeof(char *));
+			for (size_t j = 0; j < ck_obj_array_len(nss); j++)
 				t->namespaces[j] = ck_strdup(
 				    json_object_get_string(json_object_array_get_idx(nss, j)));
 		}
-		json_object *nsel = field(o, "namespaceSelector");
+		json_object *nsel = ck_obj_get(o, "namespaceSelector");
 		t->all_namespaces = nsel && json_object_is_type(nsel, json_type_object) &&
 				    json_object_object_length(nsel) == 0;
 		t->topology_key = ck_strdup(str(o, "topologyKey"));
@@ -115,21 +103,23 @@ static void terms_release(struct ck_sched_affinity_terms *ts)
 
 static void spread_from_json(struct ck_sched_pod *p, json_object *arr)
 {
-	size_t n = array_len(arr);
+	size_t n = ck_obj_array_len(arr);
 	if (!n)
 		return;
 	p->spread = ck_calloc(n, sizeof(*p->spread));
 	for (size_t i = 0; i < n; i++) {
 		json_object *o = json_object_array_get_idx(arr, i);
 		struct ck_sched_spread *s = &p->spread[p->n_spread++];
-		s->max_skew = json_object_get_int(field(o, "maxSkew"));
+		s->max_skew = json_object_get_int(ck_obj_get(o, "maxSkew"));
 		if (s->max_skew < 1)
 			s->max_skew = 1;
 		s->topology_key = ck_strdup(str(o, "topologyKey"));
 		s->do_not_schedule = !ck_streq(str(o, "whenUnsatisfiable"), "ScheduleAnyway");
-		s->min_domains =
-		    field(o, "minDomains") ? json_object_get_int(field(o, "minDomains")) : 1;
-		if (ck_label_selector_from_json(field(o, "labelSelector"), &s->selector, NULL) < 0)
+		s->min_domains = ck_obj_get(o, "minDomains")
+				     ? json_object_get_int(ck_obj_get(o, "minDomains"))
+				     : 1;
+		if (ck_label_selector_from_json(ck_obj_get(o, "labelSelector"), &s->selector,
+						NULL) < 0)
 			s->selector = ck_label_selector_nothing();
 		s->self_match = ck_label_selector_matches(s->selector, p->labels);
 	}
@@ -140,48 +130,49 @@ struct ck_sched_pod *ck_sched_pod_new(json_object *obj)
 	struct ck_sched_pod *p = ck_calloc(1, sizeof(*p));
 	atomic_init(&p->refs, 1);
 	p->obj = ck_obj_copy(obj);
-	json_object *meta = field(p->obj, "metadata"), *spec = field(p->obj, "spec");
-	json_object *status = field(p->obj, "status");
+	json_object *meta = ck_obj_get(p->obj, "metadata"), *spec = ck_obj_get(p->obj, "spec");
+	json_object *status = ck_obj_get(p->obj, "status");
 	p->ns = str(meta, "namespace");
 	p->name = str(meta, "name");
 	p->uid = str(meta, "uid");
 	size_t kl = strlen(p->ns) + strlen(p->name) + 2;
 	p->key = ck_malloc(kl);
 	snprintf(p->key, kl, "%s/%s", p->ns, p->name);
-	p->labels = field(meta, "labels");
+	p->labels = ck_obj_get(meta, "labels");
 	p->node_name = str(spec, "nodeName");
 	p->scheduler_name = str(spec, "schedulerName");
 	if (!*p->scheduler_name)
 		p->scheduler_name = "default-scheduler";
 	p->nominated_node_name = str(status, "nominatedNodeName");
-	p->priority = json_object_get_int(field(spec, "priority"));
+	p->priority = json_object_get_int(ck_obj_get(spec, "priority"));
 	p->preempt_never = ck_streq(str(spec, "preemptionPolicy"), "Never");
-	p->terminating = field(meta, "deletionTimestamp") != NULL &&
-			 !json_object_is_type(field(meta, "deletionTimestamp"), json_type_null);
-	p->gated = array_len(field(spec, "schedulingGates")) > 0;
-	json_object *owners = field(meta, "ownerReferences");
-	for (size_t i = 0; i < array_len(owners); i++)
+	p->terminating =
+	    ck_obj_get(meta, "deletionTimestamp") != NULL &&
+	    !json_object_is_type(ck_obj_get(meta, "deletionTimestamp"), json_type_null);
+	p->gated = ck_obj_array_len(ck_obj_get(spec, "schedulingGates")) > 0;
+	json_object *owners = ck_obj_get(meta, "ownerReferences");
+	for (size_t i = 0; i < ck_obj_array_len(owners); i++)
 		if (json_object_get_boolean(
-			field(json_object_array_get_idx(owners, i), "controller")))
+			ck_obj_get(json_object_array_get_idx(owners, i), "controller")))
 			p->has_controller = true;
 	ck_api_pod_requests(p->obj, &p->req, &p->req_non_zero);
-	add_ports(p, field(spec, "initContainers"));
-	add_ports(p, field(spec, "containers"));
-	add_images(p, field(spec, "initContainers"));
-	add_images(p, field(spec, "containers"));
-	ck_api_tolerations_from_json(field(spec, "tolerations"), &p->tolerations,
+	add_ports(p, ck_obj_get(spec, "initContainers"));
+	add_ports(p, ck_obj_get(spec, "containers"));
+	add_images(p, ck_obj_get(spec, "initContainers"));
+	add_images(p, ck_obj_get(spec, "containers"));
+	ck_api_tolerations_from_json(ck_obj_get(spec, "tolerations"), &p->tolerations,
 				     &p->n_tolerations);
 	ck_api_node_affinity_from_pod(p->obj, &p->node_affinity);
-	spread_from_json(p, field(spec, "topologySpreadConstraints"));
-	json_object *aff = field(spec, "affinity");
-	json_object *pa = field(aff, "podAffinity"), *paa = field(aff, "podAntiAffinity");
-	terms_from_json(field(pa, "requiredDuringSchedulingIgnoredDuringExecution"), false,
+	spread_from_json(p, ck_obj_get(spec, "topologySpreadConstraints"));
+	json_object *aff = ck_obj_get(spec, "affinity");
+	json_object *pa = ck_obj_get(aff, "podAffinity"), *paa = ck_obj_get(aff, "podAntiAffinity");
+	terms_from_json(ck_obj_get(pa, "requiredDuringSchedulingIgnoredDuringExecution"), false,
 			&p->affinity_req);
-	terms_from_json(field(pa, "preferredDuringSchedulingIgnoredDuringExecution"), true,
+	terms_from_json(ck_obj_get(pa, "preferredDuringSchedulingIgnoredDuringExecution"), true,
 			&p->affinity_pref);
-	terms_from_json(field(paa, "requiredDuringSchedulingIgnoredDuringExecution"), false,
+	terms_from_json(ck_obj_get(paa, "requiredDuringSchedulingIgnoredDuringExecution"), false,
 			&p->anti_req);
-	terms_from_json(field(paa, "preferredDuringSchedulingIgnoredDuringExecution"), true,
+	terms_from_json(ck_obj_get(paa, "preferredDuringSchedulingIgnoredDuringExecution"), true,
 			&p->anti_pref);
 	return p;
 }

@@ -1,7 +1,8 @@
 /*
  * Continue tokens, byte for byte as upstream makes them (storage/continue.go):
  * Go's encoding/json output of {"v","rv","start"} in unpadded URL-safe
- * base64, so a token from either server decodes on the other.
+ * base64, so a token from either server decodes on the other. The start key
+ * is written as ck_json_write_go writes strings.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -12,6 +13,7 @@
 #include "util/base64url.h"
 #include "util/buf.h"
 #include "util/common.h"
+#include "util/json_write.h"
 #include "util/limits.h"
 #include "util/str.h"
 
@@ -23,91 +25,6 @@
 #define ERR_EMPTY_START \
 	"continue key is not valid: encoded start key empty (version meta.k8s.io/v1)"
 #define ERR_VERSION "continue key is not valid: server does not recognize this encoded version"
-
-/* Length of the valid UTF-8 sequence at s (0 when invalid), as Go decodes. */
-static size_t utf8_len(const unsigned char *s, size_t n)
-{
-	if (s[0] < 0x80)
-		return 1;
-	size_t len;
-	uint32_t cp;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		len = 2;
-		cp = s[0] & 0x1f;
-	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		len = 3;
-		cp = s[0] & 0x0f;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		len = 4;
-		cp = s[0] & 0x07;
-	} else {
-		return 0;
-	}
-	if (n < len)
-		return 0;
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3f);
-	}
-	if ((len == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
-	    (len == 4 && (cp < 0x10000 || cp > 0x10ffff)))
-		return 0;
-	return len;
-}
-
-/* A JSON string as Go's encoding/json writes it (HTML-safe escaping). */
-static int add_go_json_string(struct ck_buf *b, const char *s, size_t n)
-{
-	static const char hex[] = "0123456789abcdef";
-	const unsigned char *p = (const unsigned char *)s;
-	int r = ck_buf_addc(b, '"');
-	for (size_t i = 0; i < n && r == 0;) {
-		unsigned char c = p[i];
-		if (c < 0x80) {
-			switch (c) {
-			case '"':
-				r = ck_buf_adds(b, "\\\"");
-				break;
-			case '\\':
-				r = ck_buf_adds(b, "\\\\");
-				break;
-			case '\n':
-				r = ck_buf_adds(b, "\\n");
-				break;
-			case '\r':
-				r = ck_buf_adds(b, "\\r");
-				break;
-			case '\t':
-				r = ck_buf_adds(b, "\\t");
-				break;
-			default:
-				if (c < 0x20 || c == '<' || c == '>' || c == '&') {
-					char esc[7] = { '\\',	     'u',	  '0', '0',
-							hex[c >> 4], hex[c & 15], 0 };
-					r = ck_buf_adds(b, esc);
-				} else {
-					r = ck_buf_addc(b, (char)c);
-				}
-			}
-			i++;
-			continue;
-		}
-		size_t len = utf8_len(p + i, n - i);
-		if (len == 0) {
-			r = ck_buf_adds(b, "\\ufffd");
-			i++;
-		} else if (len == 3 && p[i] == 0xe2 && p[i + 1] == 0x80 &&
-			   (p[i + 2] == 0xa8 || p[i + 2] == 0xa9)) {
-			r = ck_buf_adds(b, p[i + 2] == 0xa8 ? "\\u2028" : "\\u2029");
-			i += 3;
-		} else {
-			r = ck_buf_add(b, p + i, len);
-			i += len;
-		}
-	}
-	return r ? r : ck_buf_addc(b, '"');
-}
 
 int ck_storage_continue_encode(const char *key, size_t key_len, const char *key_prefix, int64_t rv,
 			       char **ret)
@@ -123,7 +40,7 @@ int ck_storage_continue_encode(const char *key, size_t key_len, const char *key_
 	if (r == 0)
 		r = ck_buf_addf(&b, "%" PRId64 ",\"start\":", rv);
 	if (r == 0)
-		r = add_go_json_string(&b, key + plen, key_len - plen);
+		r = ck_json_write_go_string(&b, key + plen, key_len - plen);
 	if (r == 0)
 		r = ck_buf_addc(&b, '}');
 	if (r == 0)

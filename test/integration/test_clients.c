@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../lib/api.h"
 #include "../lib/apiserver.h"
 #include "../lib/etcd.h"
 #include "../lib/runner.h"
@@ -19,15 +20,12 @@ static struct ck_test_apiserver *api;
 
 static void setup(void)
 {
-	ck_assert_int_eq(ck_test_etcd_start(NULL, &etcd), 0);
-	struct ck_test_apiserver_options o = { .etcd_endpoint = ck_test_etcd_endpoint(etcd) };
-	ck_assert_int_eq(ck_test_apiserver_start(&o, &api), 0);
+	ck_test_api_start(NULL, &etcd, &api);
 }
 
 static void teardown(void)
 {
-	ck_test_apiserver_free(api);
-	ck_test_etcd_free(etcd);
+	ck_test_api_stop(&etcd, &api);
 }
 
 #define KUBECTL "/usr/bin/kubectl --kubeconfig %s "

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../lib/api.h"
 #include "../lib/apiserver.h"
 #include "../lib/etcd.h"
 #include "../lib/http.h"
@@ -54,32 +55,12 @@ static void teardown(void)
 	etcd = NULL;
 }
 
-static json_object *req_at(const char *url, const char *method, const char *path, const char *body,
-			   long want)
-{
-	long code;
-	json_object *out = ck_test_request(url, method, path, body, &code);
-	ck_assert_msg(code == want, "%s %s: got %ld, want %ld: %s", method, path, code, want,
-		      out ? json_object_to_json_string(out) : "(no JSON)");
-	return out;
-}
-
+/* PATCH: a strategic merge patch, as kubectl sends. */
 static json_object *req(const char *method, const char *path, const char *body, long want)
 {
-	if (strcmp(method, "PATCH") != 0)
-		return req_at(base, method, path, body, want);
-	/* PATCH: a strategic merge patch, as kubectl sends */
-	char url[512];
-	snprintf(url, sizeof(url), "%s%s", base, path);
-	struct ck_test_response r;
-	ck_assert_int_eq(
-	    ck_test_http("PATCH", url, "application/strategic-merge-patch+json", body, NULL, &r),
-	    0);
-	json_object *out = ck_test_response_json(&r);
-	ck_assert_msg(r.code == want, "PATCH %s: got %ld, want %ld: %s", path, r.code, want,
-		      ck_buf_str(&r.body));
-	ck_test_response_release(&r);
-	return out;
+	return ck_test_api_req(
+	    base, method, path, body,
+	    strcmp(method, "PATCH") == 0 ? "application/strategic-merge-patch+json" : NULL, want);
 }
 
 static void req_drop(const char *method, const char *path, const char *body, long want)
@@ -87,22 +68,10 @@ static void req_drop(const char *method, const char *path, const char *body, lon
 	json_object_put(req(method, path, body, want));
 }
 
-static const char *str(json_object *o, const char *path)
-{
-	const char *s = ck_obj_path_str(o, path);
-	return s ? s : "";
-}
-
-static int64_t num(json_object *o, const char *path)
-{
-	json_object *v = ck_obj_path(o, path);
-	return v ? json_object_get_int64(v) : -1;
-}
-
 static void expect_message(json_object *st, const char *want)
 {
-	ck_assert_msg(strstr(str(st, "message"), want) != NULL, "message '%s' lacks '%s'",
-		      str(st, "message"), want);
+	ck_assert_msg(strstr(ck_test_api_str(st, "message"), want) != NULL,
+		      "message '%s' lacks '%s'", ck_test_api_str(st, "message"), want);
 }
 
 #define PODS "/api/v1/namespaces/default/pods"
@@ -120,15 +89,15 @@ START_TEST(test_pods)
 		"\"c\",\"image\":\"nginx:1.25\",\"resources\":{\"limits\":{\"cpu\":"
 		"\"0.5\",\"memory\":\"64Mi\"}}}]},\"status\":{\"phase\":\"Running\"}}",
 		201);
-	ck_assert_str_eq(str(p, "status.phase"), "Pending");
-	ck_assert_str_eq(str(p, "status.qosClass"), "Guaranteed");
-	ck_assert_str_eq(str(p, "spec.restartPolicy"), "Always");
-	ck_assert_str_eq(str(p, "spec.dnsPolicy"), "ClusterFirst");
-	ck_assert_str_eq(str(p, "spec.schedulerName"), "default-scheduler");
-	ck_assert_int_eq(num(p, "spec.terminationGracePeriodSeconds"), 30);
+	ck_assert_str_eq(ck_test_api_str(p, "status.phase"), "Pending");
+	ck_assert_str_eq(ck_test_api_str(p, "status.qosClass"), "Guaranteed");
+	ck_assert_str_eq(ck_test_api_str(p, "spec.restartPolicy"), "Always");
+	ck_assert_str_eq(ck_test_api_str(p, "spec.dnsPolicy"), "ClusterFirst");
+	ck_assert_str_eq(ck_test_api_str(p, "spec.schedulerName"), "default-scheduler");
+	ck_assert_int_eq(ck_test_api_num(p, "spec.terminationGracePeriodSeconds"), 30);
 	json_object *c = json_object_array_get_idx(ck_obj_path(p, "spec.containers"), 0);
-	ck_assert_str_eq(str(c, "imagePullPolicy"), "IfNotPresent");
-	ck_assert_str_eq(str(c, "resources.requests.cpu"), "500m");
+	ck_assert_str_eq(ck_test_api_str(c, "imagePullPolicy"), "IfNotPresent");
+	ck_assert_str_eq(ck_test_api_str(c, "resources.requests.cpu"), "500m");
 	json_object_put(p);
 
 	/* invalid pods: 422 with upstream's paths and messages */
@@ -137,14 +106,14 @@ START_TEST(test_pods)
 		"{\"metadata\":{\"name\":\"bad\"},\"spec\":{\"containers\":[{\"name\":"
 		"\"c\"}],\"restartPolicy\":\"Sometimes\"}}",
 		422);
-	ck_assert_str_eq(str(st, "reason"), "Invalid");
+	ck_assert_str_eq(ck_test_api_str(st, "reason"), "Invalid");
 	expect_message(st,
 		       "Pod \"bad\" is invalid: [spec.containers[0].image: Required value, "
 		       "spec.restartPolicy: Unsupported value: \"Sometimes\": supported values: "
 		       "\"Always\", \"OnFailure\", \"Never\"]");
 	json_object *causes = ck_obj_path(st, "details.causes");
 	ck_assert_int_eq(json_object_array_length(causes), 2);
-	ck_assert_str_eq(str(json_object_array_get_idx(causes, 0), "field"),
+	ck_assert_str_eq(ck_test_api_str(json_object_array_get_idx(causes, 0), "field"),
 			 "spec.containers[0].image");
 	json_object_put(st);
 	st = req("POST", PODS,
@@ -164,22 +133,23 @@ START_TEST(test_pods)
 	json_object_put(st);
 	p = req("GET", PODS "/web", NULL, 200);
 	ck_assert_str_eq(
-	    str(json_object_array_get_idx(ck_obj_path(p, "spec.containers"), 0), "image"),
+	    ck_test_api_str(json_object_array_get_idx(ck_obj_path(p, "spec.containers"), 0),
+			    "image"),
 	    "nginx:1.26");
 	json_object_put(p);
 
 	/* status only through pods/status; the QoS class stays */
 	p = req("PATCH", PODS "/web",
 		"{\"metadata\":{\"labels\":{\"x\":\"y\"}},\"status\":{\"phase\":\"Failed\"}}", 200);
-	ck_assert_str_eq(str(p, "status.phase"), "Pending");
-	ck_assert_str_eq(str(p, "metadata.labels.x"), "y");
+	ck_assert_str_eq(ck_test_api_str(p, "status.phase"), "Pending");
+	ck_assert_str_eq(ck_test_api_str(p, "metadata.labels.x"), "y");
 	json_object_put(p);
 	p = req("PATCH", PODS "/web/status",
 		"{\"status\":{\"phase\":\"Running\",\"podIP\":\"10.244.0.5\",\"podIPs\":[{\"ip\":"
 		"\"10.244.0.5\"}],\"qosClass\":\"\"}}",
 		200);
-	ck_assert_str_eq(str(p, "status.phase"), "Running");
-	ck_assert_str_eq(str(p, "status.qosClass"), "Guaranteed");
+	ck_assert_str_eq(ck_test_api_str(p, "status.phase"), "Running");
+	ck_assert_str_eq(ck_test_api_str(p, "status.qosClass"), "Guaranteed");
 	json_object_put(p);
 	st = req("PATCH", PODS "/web/status", "{\"status\":{\"qosClass\":\"BestEffort\"}}", 422);
 	expect_message(st, "status.qosClass: Invalid value: \"BestEffort\": field is immutable");
@@ -210,19 +180,19 @@ START_TEST(test_binding_and_graceful_deletion)
 			      "{\"apiVersion\":\"v1\",\"kind\":\"Binding\",\"metadata\":{\"name\":"
 			      "\"b1\"},\"target\":{\"kind\":\"Node\",\"name\":\"node-1\"}}",
 			      201);
-	ck_assert_str_eq(str(st, "status"), "Success");
+	ck_assert_str_eq(ck_test_api_str(st, "status"), "Success");
 	json_object_put(st);
 	json_object *p = req("GET", PODS "/b1", NULL, 200);
-	ck_assert_str_eq(str(p, "spec.nodeName"), "node-1");
+	ck_assert_str_eq(ck_test_api_str(p, "spec.nodeName"), "node-1");
 	json_object *cond = json_object_array_get_idx(ck_obj_path(p, "status.conditions"), 0);
-	ck_assert_str_eq(str(cond, "type"), "PodScheduled");
-	ck_assert_str_eq(str(cond, "status"), "True");
+	ck_assert_str_eq(ck_test_api_str(cond, "type"), "PodScheduled");
+	ck_assert_str_eq(ck_test_api_str(cond, "status"), "True");
 	json_object_put(p);
 	st = req("POST", PODS "/b1/binding",
 		 "{\"apiVersion\":\"v1\",\"kind\":\"Binding\",\"metadata\":{\"name\":\"b1\"},"
 		 "\"target\":{\"kind\":\"Node\",\"name\":\"node-2\"}}",
 		 409);
-	ck_assert_str_eq(str(st, "message"),
+	ck_assert_str_eq(ck_test_api_str(st, "message"),
 			 "Operation cannot be fulfilled on pods/binding \"b1\": "
 			 "pod b1 is already assigned to node \"node-1\"");
 	json_object_put(st);
@@ -239,18 +209,18 @@ START_TEST(test_binding_and_graceful_deletion)
 
 	/* a bound pod waits for its kubelet */
 	p = req("DELETE", PODS "/b1", NULL, 200);
-	ck_assert_str_ne(str(p, "metadata.deletionTimestamp"), "");
-	ck_assert_int_eq(num(p, "metadata.deletionGracePeriodSeconds"), 30);
+	ck_assert_str_ne(ck_test_api_str(p, "metadata.deletionTimestamp"), "");
+	ck_assert_int_eq(ck_test_api_num(p, "metadata.deletionGracePeriodSeconds"), 30);
 	json_object_put(p);
 	p = req("GET", PODS "/b1", NULL, 200);
-	ck_assert_int_eq(num(p, "metadata.deletionGracePeriodSeconds"), 30);
+	ck_assert_int_eq(ck_test_api_num(p, "metadata.deletionGracePeriodSeconds"), 30);
 	json_object_put(p);
 	/* a longer grace period changes nothing, a shorter one shortens it */
 	p = req("DELETE", PODS "/b1", "{\"gracePeriodSeconds\":60}", 200);
-	ck_assert_int_eq(num(p, "metadata.deletionGracePeriodSeconds"), 30);
+	ck_assert_int_eq(ck_test_api_num(p, "metadata.deletionGracePeriodSeconds"), 30);
 	json_object_put(p);
 	p = req("DELETE", PODS "/b1?gracePeriodSeconds=10", NULL, 200);
-	ck_assert_int_eq(num(p, "metadata.deletionGracePeriodSeconds"), 10);
+	ck_assert_int_eq(ck_test_api_num(p, "metadata.deletionGracePeriodSeconds"), 10);
 	json_object_put(p);
 	req_drop("GET", PODS "/b1", NULL, 200);
 	/* the kubelet's final delete */
@@ -269,7 +239,7 @@ START_TEST(test_binding_and_graceful_deletion)
 		"{\"apiVersion\":\"policy/v1\",\"kind\":\"Eviction\",\"metadata\":{\"name\":\"e1\","
 		"\"namespace\":\"default\"}}",
 		201);
-	ck_assert_str_eq(str(st, "status"), "Success");
+	ck_assert_str_eq(ck_test_api_str(st, "status"), "Success");
 	json_object_put(st);
 	req_drop("GET", PODS "/e1", NULL, 404);
 	st = req("POST", PODS "/e1/eviction",
@@ -283,19 +253,19 @@ END_TEST
 /* A service's clusterIP and first nodePort. */
 static void service_values(json_object *svc, char *ip, size_t size, int64_t *node_port)
 {
-	snprintf(ip, size, "%s", str(svc, "spec.clusterIP"));
+	snprintf(ip, size, "%s", ck_test_api_str(svc, "spec.clusterIP"));
 	json_object *ports = ck_obj_path(svc, "spec.ports");
-	*node_port = ports ? num(json_object_array_get_idx(ports, 0), "nodePort") : -1;
+	*node_port = ports ? ck_test_api_num(json_object_array_get_idx(ports, 0), "nodePort") : -1;
 }
 
 START_TEST(test_services)
 {
 	/* the kubernetes Service and its Endpoints */
 	json_object *k = req("GET", SVCS "/kubernetes", NULL, 200);
-	ck_assert_str_eq(str(k, "spec.clusterIP"), "10.0.0.1");
+	ck_assert_str_eq(ck_test_api_str(k, "spec.clusterIP"), "10.0.0.1");
 	json_object *port = json_object_array_get_idx(ck_obj_path(k, "spec.ports"), 0);
-	ck_assert_int_eq(num(port, "port"), 443);
-	ck_assert_str_eq(str(port, "name"), "https");
+	ck_assert_int_eq(ck_test_api_num(port, "port"), 443);
+	ck_assert_str_eq(ck_test_api_str(port, "name"), "https");
 	json_object_put(k);
 	k = req("GET", "/api/v1/namespaces/default/endpoints/kubernetes", NULL, 200);
 	ck_assert_ptr_nonnull(ck_obj_path(k, "subsets"));
@@ -311,9 +281,10 @@ START_TEST(test_services)
 	ck_assert_msg(strncmp(ip, "10.0.0.", 7) == 0 && strcmp(ip, "10.0.0.1") != 0, "%s", ip);
 	ck_assert_int_ge(np, 30000);
 	ck_assert_int_le(np, 30299);
-	ck_assert_str_eq(str(s, "spec.externalTrafficPolicy"), "Cluster");
-	ck_assert_str_eq(str(json_object_array_get_idx(ck_obj_path(s, "spec.ipFamilies"), 0), ""),
-			 "IPv4");
+	ck_assert_str_eq(ck_test_api_str(s, "spec.externalTrafficPolicy"), "Cluster");
+	ck_assert_str_eq(
+	    ck_test_api_str(json_object_array_get_idx(ck_obj_path(s, "spec.ipFamilies"), 0), ""),
+	    "IPv4");
 	json_object_put(s);
 
 	/* asking for taken or foreign values */
@@ -361,7 +332,7 @@ START_TEST(test_services)
 	    "{\"metadata\":{\"name\":\"fixed\"},\"spec\":{\"clusterIP\":\"10.0.0.200\",\"ports\":"
 	    "[{\"port\":80}]}}",
 	    201);
-	ck_assert_str_eq(str(s, "spec.clusterIP"), "10.0.0.200");
+	ck_assert_str_eq(ck_test_api_str(s, "spec.clusterIP"), "10.0.0.200");
 	json_object_put(s);
 
 	/* released on delete, and on a type change */
@@ -374,7 +345,7 @@ START_TEST(test_services)
 	s = req("PATCH", SVCS "/reuse", "{\"spec\":{\"type\":\"ClusterIP\"}}", 200);
 	ck_assert_ptr_null(
 	    ck_obj_path(json_object_array_get_idx(ck_obj_path(s, "spec.ports"), 0), "nodePort"));
-	ck_assert_str_eq(str(s, "spec.clusterIP"), ip); /* kept */
+	ck_assert_str_eq(ck_test_api_str(s, "spec.clusterIP"), ip); /* kept */
 	json_object_put(s);
 	snprintf(body, sizeof(body),
 		 "{\"metadata\":{\"name\":\"again\"},\"spec\":{\"type\":\"NodePort\",\"ports\":[{"
@@ -384,7 +355,7 @@ START_TEST(test_services)
 	/* an update without clusterIP keeps it */
 	s = req("PUT", SVCS "/fixed",
 		"{\"metadata\":{\"name\":\"fixed\"},\"spec\":{\"ports\":[{\"port\":81}]}}", 200);
-	ck_assert_str_eq(str(s, "spec.clusterIP"), "10.0.0.200");
+	ck_assert_str_eq(ck_test_api_str(s, "spec.clusterIP"), "10.0.0.200");
 	json_object_put(s);
 	st = req("PATCH", SVCS "/fixed", "{\"spec\":{\"clusterIP\":\"10.0.0.201\"}}", 422);
 	expect_message(st, "may not change once set");
@@ -395,7 +366,7 @@ START_TEST(test_services)
 		"{\"metadata\":{\"name\":\"hl\"},\"spec\":{\"clusterIP\":\"None\",\"selector\":{"
 		"\"a\":\"b\"},\"ports\":[{\"port\":80}]}}",
 		201);
-	ck_assert_str_eq(str(s, "spec.clusterIP"), "None");
+	ck_assert_str_eq(ck_test_api_str(s, "spec.clusterIP"), "None");
 	json_object_put(s);
 	s = req("POST", SVCS,
 		"{\"metadata\":{\"name\":\"ext\"},\"spec\":{\"type\":\"ExternalName\","
@@ -408,15 +379,15 @@ START_TEST(test_services)
 		"{\"metadata\":{\"name\":\"lb\"},\"spec\":{\"type\":\"LoadBalancer\","
 		"\"externalTrafficPolicy\":\"Local\",\"ports\":[{\"port\":443}]}}",
 		201);
-	ck_assert_int_ge(num(s, "spec.healthCheckNodePort"), 30000);
+	ck_assert_int_ge(ck_test_api_num(s, "spec.healthCheckNodePort"), 30000);
 	ck_assert(json_object_get_boolean(ck_obj_path(s, "spec.allocateLoadBalancerNodePorts")));
 	json_object_put(s);
 	s = req("PATCH", SVCS "/lb/status",
 		"{\"status\":{\"loadBalancer\":{\"ingress\":[{\"ip\":\"192.0.2.10\"}]}}}", 200);
-	ck_assert_str_eq(
-	    str(json_object_array_get_idx(ck_obj_path(s, "status.loadBalancer.ingress"), 0),
-		"ipMode"),
-	    "VIP");
+	ck_assert_str_eq(ck_test_api_str(json_object_array_get_idx(
+					     ck_obj_path(s, "status.loadBalancer.ingress"), 0),
+					 "ipMode"),
+			 "VIP");
 	json_object_put(s);
 	st = req("PATCH", SVCS "/hl/status",
 		 "{\"status\":{\"loadBalancer\":{\"ingress\":[{\"ip\":\"192.0.2.10\"}]}}}", 422);
@@ -555,9 +526,11 @@ START_TEST(test_nodes)
 		"\"type\":\"Ready\",\"status\":\"True\"}],\"nodeInfo\":{"
 		"\"kubeletVersion\":\"v1.30.0\"}}}",
 		201);
-	ck_assert_str_eq(str(n, "status.allocatable.cpu"), "4"); /* defaulted, kept on create */
-	ck_assert_str_eq(str(json_object_array_get_idx(ck_obj_path(n, "spec.podCIDRs"), 0), ""),
-			 "10.244.1.0/24");
+	ck_assert_str_eq(ck_test_api_str(n, "status.allocatable.cpu"),
+			 "4"); /* defaulted, kept on create */
+	ck_assert_str_eq(
+	    ck_test_api_str(json_object_array_get_idx(ck_obj_path(n, "spec.podCIDRs"), 0), ""),
+	    "10.244.1.0/24");
 	json_object_put(n);
 	req_drop("GET", "/api/v1/namespaces/default/nodes/node-a", NULL, 404);
 	/* the main resource ignores status; nodes/status sets it */
@@ -567,13 +540,15 @@ START_TEST(test_nodes)
 	    "\"status\":\"False\"}]}}",
 	    200);
 	ck_assert_str_eq(
-	    str(json_object_array_get_idx(ck_obj_path(n, "status.conditions"), 0), "status"),
+	    ck_test_api_str(json_object_array_get_idx(ck_obj_path(n, "status.conditions"), 0),
+			    "status"),
 	    "True");
 	json_object_put(n);
 	n = req("PATCH", "/api/v1/nodes/node-a/status",
 		"{\"status\":{\"conditions\":[{\"type\":\"Ready\",\"status\":\"False\"}]}}", 200);
 	ck_assert_str_eq(
-	    str(json_object_array_get_idx(ck_obj_path(n, "status.conditions"), 0), "status"),
+	    ck_test_api_str(json_object_array_get_idx(ck_obj_path(n, "status.conditions"), 0),
+			    "status"),
 	    "False");
 	ck_assert(json_object_get_boolean(ck_obj_path(n, "spec.unschedulable")));
 	json_object_put(n);
@@ -657,16 +632,16 @@ START_TEST(test_other_kinds)
 	}
 	json_object *rc =
 	    req("GET", "/api/v1/namespaces/default/replicationcontrollers/rc", NULL, 200);
-	ck_assert_int_eq(num(rc, "metadata.generation"), 1);
-	ck_assert_int_eq(num(rc, "spec.replicas"), 1);
+	ck_assert_int_eq(ck_test_api_num(rc, "metadata.generation"), 1);
+	ck_assert_int_eq(ck_test_api_num(rc, "spec.replicas"), 1);
 	json_object_put(rc);
 	rc = req("PATCH", "/api/v1/namespaces/default/replicationcontrollers/rc",
 		 "{\"spec\":{\"replicas\":3}}", 200);
-	ck_assert_int_eq(num(rc, "metadata.generation"), 2);
+	ck_assert_int_eq(ck_test_api_num(rc, "metadata.generation"), 2);
 	json_object_put(rc);
 	json_object *pv = req("GET", "/api/v1/persistentvolumes/pv1", NULL, 200);
-	ck_assert_str_eq(str(pv, "status.phase"), "Pending");
-	ck_assert_str_eq(str(pv, "spec.persistentVolumeReclaimPolicy"), "Retain");
+	ck_assert_str_eq(ck_test_api_str(pv, "status.phase"), "Pending");
+	ck_assert_str_eq(ck_test_api_str(pv, "spec.persistentVolumeReclaimPolicy"), "Retain");
 	json_object_put(pv);
 	json_object *st = req("PATCH", "/api/v1/persistentvolumes/pv1",
 			      "{\"spec\":{\"hostPath\":{\"path\":\"/tmp/other\"}}}", 422);
@@ -676,8 +651,9 @@ START_TEST(test_other_kinds)
 	ck_assert_int_eq(json_object_array_length(ck_obj_path(cs, "items")), 3);
 	json_object_put(cs);
 	cs = req("GET", "/api/v1/componentstatuses/etcd-0", NULL, 200);
-	ck_assert_str_eq(str(json_object_array_get_idx(ck_obj_path(cs, "conditions"), 0), "status"),
-			 "True");
+	ck_assert_str_eq(
+	    ck_test_api_str(json_object_array_get_idx(ck_obj_path(cs, "conditions"), 0), "status"),
+	    "True");
 	json_object_put(cs);
 	req_drop("DELETE", "/api/v1/componentstatuses/etcd-0", NULL, 405);
 }

@@ -9,9 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../lib/api.h"
 #include "../lib/apiserver.h"
 #include "../lib/etcd.h"
 #include "../lib/http.h"
+#include "../lib/protobuf.h"
 #include "../lib/runner.h"
 #include "../lib/shell.h"
 #include "api/protobuf.h"
@@ -22,15 +24,12 @@ static struct ck_test_apiserver *api;
 
 static void setup(void)
 {
-	ck_assert_int_eq(ck_test_etcd_start(NULL, &etcd), 0);
-	struct ck_test_apiserver_options o = { .etcd_endpoint = ck_test_etcd_endpoint(etcd) };
-	ck_assert_int_eq(ck_test_apiserver_start(&o, &api), 0);
+	ck_test_api_start(NULL, &etcd, &api);
 }
 
 static void teardown(void)
 {
-	ck_test_apiserver_free(api);
-	ck_test_etcd_free(etcd);
+	ck_test_api_stop(&etcd, &api);
 }
 
 #define KUBECTL "/usr/bin/kubectl --kubeconfig %s "
@@ -99,43 +98,10 @@ START_TEST(test_kubectl_create)
 }
 END_TEST
 
-/* Lists in JSON carry no kind/apiVersion per item in protobuf: drop them to compare. */
-static void strip_item_types(json_object *o)
-{
-	json_object *items;
-	if (!json_object_object_get_ex(o, "items", &items))
-		return;
-	for (size_t i = 0; i < json_object_array_length(items); i++) {
-		json_object_object_del(json_object_array_get_idx(items, i), "kind");
-		json_object_object_del(json_object_array_get_idx(items, i), "apiVersion");
-	}
-}
-
 /* GET path in JSON and in protobuf: the protobuf answer decodes to the JSON one. */
 static void compare(const char *path, long want_code)
 {
-	char url[512];
-	snprintf(url, sizeof(url), "%s%s", ck_test_apiserver_url(api), path);
-	struct ck_test_response js, pb;
-	ck_assert_int_eq(ck_test_http("GET", url, NULL, NULL, "application/json", &js), 0);
-	ck_assert_int_eq(ck_test_http("GET", url, NULL, NULL,
-				      "application/vnd.kubernetes.protobuf,application/json", &pb),
-			 0);
-	ck_assert_int_eq(js.code, want_code);
-	ck_assert_int_eq(pb.code, want_code);
-	ck_assert_str_eq(pb.content_type, "application/vnd.kubernetes.protobuf");
-	ck_assert(pb.body.len > 4 && memcmp(pb.body.data, "k8s\0", 4) == 0);
-	json_object *want = ck_test_response_json(&js), *got = NULL;
-	char *err = NULL;
-	int r = ck_protobuf_decode_object(pb.body.data, pb.body.len, &got, &err);
-	ck_assert_msg(r == 0, "%s: %s", path, err ? err : "");
-	strip_item_types(want);
-	ck_assert_msg(json_object_equal(got, want), "%s:\nprotobuf %s\njson     %s", path,
-		      json_object_to_json_string(got), json_object_to_json_string(want));
-	json_object_put(want);
-	json_object_put(got);
-	ck_test_response_release(&js);
-	ck_test_response_release(&pb);
+	ck_test_expect_protobuf_matches_json(ck_test_apiserver_url(api), path, want_code);
 }
 
 START_TEST(test_protobuf_answers)

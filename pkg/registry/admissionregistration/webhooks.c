@@ -244,12 +244,13 @@ static void validating_validate(json_object *obj, struct ck_field_errors *errs)
 
 static const char *const categories[] = { "api-extensions", NULL };
 
-#define WEBHOOK_CONFIG_RESOURCE(plural, kind_name, hooks)                                          \
-	CK_GROUP(CK_ADMISSIONREGISTRATION_GROUP, "v1"),                                            \
-	    .resource = plural "s", .singular = plural, .kind = kind_name, .namespaced = false,    \
-	    .verbs = CK_VERBS_ALL, .categories = categories, .columns = ck_webhook_config_columns, \
-	    .tracks_generation = true, .prepare_create = hooks##_prepare_create,                   \
-	    .prepare_update = hooks##_prepare_update, .validate = hooks##_validate
+#define WEBHOOK_CONFIG_RESOURCE(singular_name, kind_name, hooks)                                \
+	CK_GROUP(CK_ADMISSIONREGISTRATION_GROUP, "v1"),                                         \
+	    .resource = singular_name "s", .singular = singular_name, .kind = kind_name,        \
+	    .namespaced = false, .verbs = CK_VERBS_ALL, .categories = categories,               \
+	    .columns = ck_webhook_config_columns, .tracks_generation = true,                    \
+	    .prepare_create = hooks##_prepare_create, .prepare_update = hooks##_prepare_update, \
+	    .validate = hooks##_validate
 
 const struct ck_resource ck_resource_mutatingwebhookconfigurations = {
 	WEBHOOK_CONFIG_RESOURCE("mutatingwebhookconfiguration", "MutatingWebhookConfiguration",
