@@ -60,6 +60,18 @@ const char *ck_obj_uid(json_object *obj)
 	return ck_obj_path_str(obj, "metadata.uid");
 }
 
+json_object *ck_obj_controller_ref(json_object *obj)
+{
+	json_object *refs = ck_obj_path(obj, "metadata.ownerReferences");
+	for (size_t i = 0; i < ck_obj_array_len(refs); i++) {
+		json_object *r = json_object_array_get_idx(refs, i);
+		json_object *c = ck_obj_get(r, "controller");
+		if (c && json_object_get_boolean(c))
+			return r;
+	}
+	return NULL;
+}
+
 const char *ck_obj_resource_version(json_object *obj)
 {
 	return ck_obj_path_str(obj, "metadata.resourceVersion");

@@ -28,6 +28,8 @@ const char *ck_obj_name(json_object *obj);
 const char *ck_obj_namespace(json_object *obj);
 const char *ck_obj_uid(json_object *obj);
 const char *ck_obj_resource_version(json_object *obj);
+/* The ownerReference with controller: true (upstream's GetControllerOf), or NULL. Borrowed. */
+json_object *ck_obj_controller_ref(json_object *obj);
 /* metadata.labels / annotations objects, or NULL. */
 json_object *ck_obj_labels(json_object *obj);
 json_object *ck_obj_annotations(json_object *obj);

@@ -39,14 +39,8 @@ static const struct ck_flag drain_flags[] = {
 
 static const char *controller_kind(json_object *pod)
 {
-	json_object *refs = ck_obj_path(pod, "metadata.ownerReferences");
-	for (size_t i = 0; refs && i < json_object_array_length(refs); i++) {
-		json_object *r = json_object_array_get_idx(refs, i);
-		json_object *c = json_object_object_get(r, "controller");
-		if (c && json_object_get_boolean(c))
-			return ck_obj_path_str(r, "kind");
-	}
-	return NULL;
+	json_object *r = ck_obj_controller_ref(pod);
+	return r ? ck_obj_path_str(r, "kind") : NULL;
 }
 
 static bool uses_emptydir(json_object *pod)

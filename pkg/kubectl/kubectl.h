@@ -14,7 +14,8 @@
  *   get.c, create.c, delete.c, apply.c, label.c (label, annotate),
  *   patch.c (patch, scale), info.c (version, api-resources, api-versions,
  *   cluster-info), config.c (config …), auth.c (auth can-i, whoami),
- *   node.c (cordon, uncordon, taint), drain.c, wait.c, rollout.c, edit.c
+ *   node.c (cordon, uncordon, taint), drain.c, wait.c, rollout.c, edit.c,
+ *   describe.c
  *
  * Kinds, resources, short names and scopes come from the server's
  * discovery documents (client/discovery.h), never from a table here.
@@ -144,5 +145,6 @@ extern const struct ck_kubectl_command ck_kubectl_cmd_wait;
 extern const struct ck_kubectl_command ck_kubectl_cmd_rollout;
 extern const struct ck_kubectl_command ck_kubectl_cmd_edit;
 extern const struct ck_kubectl_command ck_kubectl_cmd_drain;
+extern const struct ck_kubectl_command ck_kubectl_cmd_describe;
 
 #endif

@@ -50,13 +50,15 @@ struct ck_gvr ck_kubectl_info_gvr(const struct ck_kubectl_info *info);
 /* ---- printers.c -------------------------------------------------------------------- */
 
 /*
- * Go's text/tabwriter as kubectl sets it up (minwidth 6, tabwidth 4,
- * padding 3, padded with spaces): cells separated by '\t', lines by '\n';
- * every cell but a line's last is padded to its column's width. Text is
- * buffered until flush.
+ * Go's text/tabwriter as kubectl sets it up for tables (minwidth 6,
+ * padding 3, padded with spaces; describe sets minwidth 0, padding 2):
+ * cells separated by '\t', lines by '\n'; every cell but a line's last is
+ * padded to the width of its column block (the run of adjacent lines that
+ * have a cell in that column, as Go's). Text is buffered until flush.
  */
 struct ck_tabwriter {
 	struct ck_buf text;
+	size_t minwidth, padding;
 	/* Columns never get narrower from one flush to the next (get -w, as kubectl). */
 	bool keep_widths;
 	size_t *widths;

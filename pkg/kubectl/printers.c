@@ -26,6 +26,8 @@ void ck_tabwriter_init(struct ck_tabwriter *w)
 {
 	memset(w, 0, sizeof(*w));
 	ck_buf_init(&w->text, 0);
+	w->minwidth = TAB_MINWIDTH;
+	w->padding = TAB_PADDING;
 }
 
 void ck_tabwriter_release(struct ck_tabwriter *w)
@@ -54,68 +56,113 @@ static size_t text_width(const char *s, size_t n)
 	return w;
 }
 
+/* One line of buffered text: where it starts, its length, its tab-terminated cells. */
+struct tab_line {
+	const char *s;
+	size_t len, ncells;
+	bool newline;
+};
+
+struct tab_format {
+	struct ck_tabwriter *w;
+	struct tab_line *lines;
+	size_t *widths; /* of the enclosing column blocks */
+	size_t depth;
+	struct ck_buf *o;
+};
+
+/* The width of line l's cell col (a tab-terminated one). */
+static size_t cell_width(const struct tab_line *l, size_t col)
+{
+	const char *c = l->s;
+	for (size_t i = 0; i < col; i++)
+		c += strcspn(c, "\t") + 1;
+	return text_width(c, strcspn(c, "\t"));
+}
+
+static void write_lines(struct tab_format *f, size_t from, size_t to)
+{
+	for (size_t i = from; i < to; i++) {
+		const struct tab_line *l = &f->lines[i];
+		const char *c = l->s, *end = l->s + l->len;
+		for (size_t col = 0; col < l->ncells; col++) {
+			size_t cl = strcspn(c, "\t");
+			ck_buf_add(f->o, c, cl);
+			for (size_t pad = text_width(c, cl); pad < f->widths[col]; pad++)
+				ck_buf_addc(f->o, ' ');
+			c += cl + 1;
+		}
+		ck_buf_add(f->o, c, (size_t)(end - c));
+		if (l->newline)
+			ck_buf_addc(f->o, '\n');
+	}
+}
+
+/* Go's tabwriter format(): a column's width is per block of adjacent lines having it. */
+static void format_block(struct tab_format *f, size_t line0, size_t line1)
+{
+	size_t column = f->depth;
+	for (size_t i = line0; i < line1; i++) {
+		if (f->lines[i].ncells <= column)
+			continue;
+		write_lines(f, line0, i);
+		line0 = i;
+		size_t width = f->w->minwidth;
+		for (; i < line1 && f->lines[i].ncells > column; i++) {
+			size_t cw = cell_width(&f->lines[i], column) + f->w->padding;
+			if (cw > width)
+				width = cw;
+		}
+		if (f->w->keep_widths) {
+			if (column >= f->w->ncols) {
+				f->w->widths =
+				    ck_realloc(f->w->widths, (column + 1) * sizeof(*f->w->widths));
+				for (size_t k = f->w->ncols; k <= column; k++)
+					f->w->widths[k] = 0;
+				f->w->ncols = column + 1;
+			}
+			if (f->w->widths[column] > width)
+				width = f->w->widths[column];
+			f->w->widths[column] = width;
+		}
+		f->widths[column] = width;
+		f->depth++;
+		format_block(f, line0, i);
+		f->depth--;
+		line0 = i;
+		i--;
+	}
+	write_lines(f, line0, line1);
+}
+
 void ck_tabwriter_flush(struct ck_tabwriter *w, FILE *out, struct ck_buf *b)
 {
 	const char *text = ck_buf_str(&w->text);
-	size_t *widths = NULL, ncols = 0;
-	if (w->keep_widths) {
-		widths = w->widths;
-		ncols = w->ncols;
-		w->widths = NULL;
-	}
-	/* column widths: the widest cell of each column that a tab ends, plus padding */
+	struct tab_line *lines = NULL;
+	size_t nlines = 0, maxcells = 0;
 	for (const char *line = text; *line;) {
 		size_t len = strcspn(line, "\n");
-		size_t col = 0;
-		for (const char *c = line; c < line + len;) {
-			size_t cl = strcspn(c, "\t\n");
-			if (c[cl] != '\t')
-				break;
-			if (col >= ncols) {
-				widths = ck_realloc(widths, (col + 1) * sizeof(*widths));
-				widths[col] = TAB_MINWIDTH;
-				ncols = col + 1;
-			}
-			size_t cw = text_width(c, cl) + TAB_PADDING;
-			if (cw > widths[col])
-				widths[col] = cw;
-			col++;
-			c += cl + 1;
-		}
-		line += len + (line[len] == '\n');
+		struct tab_line l = { .s = line, .len = len, .newline = line[len] == '\n' };
+		for (size_t i = 0; i < len; i++)
+			l.ncells += line[i] == '\t';
+		if (l.ncells > maxcells)
+			maxcells = l.ncells;
+		lines = ck_realloc(lines, (nlines + 1) * sizeof(*lines));
+		lines[nlines++] = l;
+		line += len + l.newline;
 	}
 	struct ck_buf o = CK_BUF_INIT;
-	for (const char *line = text; *line;) {
-		size_t len = strcspn(line, "\n");
-		size_t col = 0;
-		const char *c = line;
-		while (c < line + len) {
-			size_t cl = strcspn(c, "\t\n");
-			ck_buf_add(&o, c, cl);
-			if (c[cl] != '\t') {
-				c += cl;
-				break;
-			}
-			for (size_t pad = text_width(c, cl); pad < widths[col]; pad++)
-				ck_buf_addc(&o, ' ');
-			col++;
-			c += cl + 1;
-		}
-		if (line[len] == '\n')
-			ck_buf_addc(&o, '\n');
-		line += len + (line[len] == '\n');
-	}
+	struct tab_format f = {
+		.w = w, .lines = lines, .widths = ck_calloc(maxcells + 1, sizeof(size_t)), .o = &o
+	};
+	format_block(&f, 0, nlines);
 	if (out)
 		fwrite(ck_buf_str(&o), 1, o.len, out);
 	else
 		ck_buf_add(b, ck_buf_str(&o), o.len);
 	ck_buf_release(&o);
-	if (w->keep_widths) {
-		w->widths = widths;
-		w->ncols = ncols;
-	} else {
-		free(widths);
-	}
+	free(f.widths);
+	free(lines);
 	ck_buf_reset(&w->text);
 }
 

@@ -438,6 +438,138 @@ START_TEST(test_ckubectl_credentials)
 }
 END_TEST
 
+/* describe: kubectl's layout for the kinds ckubectl describes, events included. */
+START_TEST(test_ckubectl_describe)
+{
+	struct ck_buf out = CK_BUF_INIT;
+	ck_assert_int_eq(ck(&out, "create namespace desc"), 0);
+	/* ckubectl has no `create quota` */
+	ck_assert_int_eq(ck_test_sh(&out,
+				    "/usr/bin/kubectl --kubeconfig %s -n desc create quota qq "
+				    "--hard=pods=3,configmaps=5",
+				    KC),
+			 0);
+	ck_assert_int_eq(ck(&out, "-n desc create service clusterip web --tcp=80:8080"), 0);
+	/* one key: kubectl prints Data in Go's random map order (ckubectl sorts) */
+	write_file("multi.txt", "x\ny\n");
+	ck_assert_int_eq(ck(&out, "-n desc create configmap cfg --from-file=multi=multi.txt"), 0);
+	ck_assert_int_eq(
+	    ck(&out, "-n desc patch cm cfg --type merge -p '{\"binaryData\":{\"b\":\"AAEC\"}}'"),
+	    0);
+	char yaml[2048];
+	snprintf(yaml, sizeof(yaml),
+		 "apiVersion: v1\nkind: Service\nmetadata:\n  name: np\n  labels: {x: z, a: b}\n"
+		 "  annotations: {a: b, long: \"%0150d\"}\nspec:\n  type: NodePort\n"
+		 "  selector: {app: np}\n  ports: [{name: http, port: 80, targetPort: web}, "
+		 "{name: https, port: 443}]\n",
+		 0);
+	write_file("np.yaml", yaml);
+	ck_assert_int_eq(ck(&out, "-n desc apply -f np.yaml"), 0);
+	/* events about web: one repeated, one older warning, one about another object */
+	ck_assert_int_eq(ck(&out, "-n desc get svc web -o jsonpath='{.metadata.uid}'"), 0);
+	char uid[64];
+	snprintf(uid, sizeof(uid), "%s", ck_buf_str(&out));
+	static const char *const ev =
+	    "apiVersion: v1\nkind: Event\nmetadata: {name: %s}\ninvolvedObject: {kind: Service, "
+	    "name: %s, namespace: desc, uid: %s, apiVersion: v1}\nreason: %s\nmessage: \"  %s "
+	    "\"\ntype: %s\nsource: {component: %s}\nfirstTimestamp: \"%s\"\nlastTimestamp: "
+	    "\"%s\"\ncount: %d\n";
+	struct ck_buf evs = CK_BUF_INIT;
+	ck_buf_addf(&evs, ev, "web.1", "web", uid, "Created", "made it", "Normal", "test-ctl",
+		    "2020-01-01T10:00:00Z", "2021-06-01T10:00:00Z", 3);
+	ck_buf_adds(&evs, "---\n");
+	ck_buf_addf(&evs, ev, "web.2", "web", uid, "Odd", "hmm", "Warning", "other",
+		    "2019-01-01T10:00:00Z", "2019-01-01T10:00:00Z", 1);
+	ck_buf_adds(&evs, "---\n");
+	ck_buf_addf(&evs, ev, "np.1", "np", "x", "Other", "not web's", "Normal", "c",
+		    "2019-01-01T10:00:00Z", "2019-01-01T10:00:00Z", 1);
+	write_file("ev.yaml", ck_buf_str(&evs));
+	ck_buf_release(&evs);
+	ck_assert_int_eq(ck(&out, "-n desc create -f ev.yaml"), 0);
+
+	same("describe ns desc");
+	same("describe namespaces default desc");
+	same("-n desc describe svc web");
+	same("-n desc describe svc");
+	same("-n desc describe services/np");
+	same("-n desc describe svc web --show-events=false");
+	same("-n desc describe cm cfg");
+	same("-n desc describe svc,cm");
+	same("-n desc describe svc -l a=b");
+	same("-n desc describe svc nope");
+	same("-n desc describe svc n"); /* names starting with n */
+	same("-n desc describe svc nope web nope2");
+	same("-n desc describe svc/n");
+	same("-n empty describe cm");
+	same("describe");
+	ck_buf_release(&out);
+}
+END_TEST
+
+/* A ReplicaSet of deployment ud at a revision, as the deployment controller would make it. */
+static void write_revision(const char *file, const char *uid, int rev, const char *image,
+			   const char *cause)
+{
+	char yaml[2048];
+	snprintf(yaml, sizeof(yaml),
+		 "apiVersion: apps/v1\nkind: ReplicaSet\nmetadata:\n  name: ud-%d\n"
+		 "  labels: {app: ud, pod-template-hash: h%d}\n"
+		 "  annotations: {deployment.kubernetes.io/revision: \"%d\"%s%s%s}\n"
+		 "  ownerReferences: [{apiVersion: apps/v1, kind: Deployment, name: ud, uid: %s, "
+		 "controller: true, blockOwnerDeletion: true}]\nspec:\n  replicas: 0\n"
+		 "  selector: {matchLabels: {app: ud, pod-template-hash: h%d}}\n  template:\n"
+		 "    metadata: {labels: {app: ud, pod-template-hash: h%d}}\n"
+		 "    spec: {containers: [{name: busybox, image: \"%s\"}]}\n",
+		 rev, rev, rev, cause ? ", kubernetes.io/change-cause: \"" : "", cause ? cause : "",
+		 cause ? "\"" : "", uid, rev, rev, image);
+	write_file(file, yaml);
+}
+
+/* rollout history and undo over ReplicaSets made by the test (there is no controller). */
+START_TEST(test_ckubectl_rollout_history_undo)
+{
+	struct ck_buf out = CK_BUF_INIT;
+	ck_assert_int_eq(ck(&out, "create deployment ud --image=busybox"), 0);
+	ck_assert_int_eq(ck(&out, "create deployment none --image=busybox"), 0);
+	same("rollout history deploy/ud");
+	same("rollout undo deploy/ud");
+	ck_assert_int_eq(ck(&out, "get deploy ud -o jsonpath='{.metadata.uid}'"), 0);
+	char uid[64];
+	snprintf(uid, sizeof(uid), "%s", ck_buf_str(&out));
+	write_revision("rs1.yaml", uid, 1, "busybox:1", NULL);
+	write_revision("rs2.yaml", uid, 2, "busybox", "kubectl set image x");
+	ck_assert_int_eq(ck(&out, "create -f rs1.yaml -f rs2.yaml"), 0);
+	/* a ReplicaSet another deployment controls is no revision of ud's */
+	write_revision("rs9.yaml", "0c8ee1de-0000-4000-8000-000000000000", 9, "x", NULL);
+	ck_assert_int_eq(ck_test_sh(&out, "cd %s && sed -i s/ud-9/other-9/ rs9.yaml", dir), 0);
+	ck_assert_int_eq(ck(&out, "create -f rs9.yaml"), 0);
+	same("rollout history deploy/ud");
+	same("rollout history deployment ud none");
+	same("rollout history deploy/nope");
+	same("rollout history cm/nope");
+	same("rollout undo deploy/ud --to-revision=7");
+	same("rollout undo deploy/none");
+	/* the previous revision is 1 */
+	ck_assert_int_eq(ck(&out, "rollout undo deploy/ud"), 0);
+	expect_line(&out, "deployment.apps/ud rolled back\n");
+	ck_assert_int_eq(ck(&out, "get deploy ud -o jsonpath='{.spec.template.spec.containers[0]"
+				  ".image} {.spec.template.metadata.labels}'"),
+			 0);
+	expect_line(&out, "busybox:1 {\"app\":\"ud\"}");
+	same("rollout undo deploy/ud");
+	ck_assert_int_eq(ck(&out, "rollout undo deploy/ud --to-revision=2"), 0);
+	expect_line(&out, "deployment.apps/ud rolled back\n");
+	ck_assert_int_eq(ck(&out, "get deploy ud -o jsonpath='{.spec.template.spec.containers[0]"
+				  ".image} {.metadata.annotations}'"),
+			 0);
+	expect_line(&out, "busybox {\"kubernetes.io/change-cause\":\"kubectl set image x\"}");
+	same("rollout undo deploy/ud --to-revision=2");
+	ck_assert_int_eq(ck(&out, "rollout pause deploy/ud"), 0);
+	same("rollout undo deploy/ud");
+	ck_buf_release(&out);
+}
+END_TEST
+
 Suite *ck_test_suite_ckubectl(void)
 {
 	Suite *s = suite_create("ckubectl");
@@ -450,6 +582,8 @@ Suite *ck_test_suite_ckubectl(void)
 	tcase_add_test(tc, test_ckubectl_config_edits);
 	tcase_add_test(tc, test_ckubectl_watch);
 	tcase_add_test(tc, test_ckubectl_nodes_wait_rollout);
+	tcase_add_test(tc, test_ckubectl_describe);
+	tcase_add_test(tc, test_ckubectl_rollout_history_undo);
 	suite_add_tcase(s, tc);
 	return s;
 }

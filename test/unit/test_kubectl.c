@@ -133,6 +133,24 @@ START_TEST(test_tabwriter_and_table)
 					   "longer-name   1     5s\n"
 					   "ä             22    1d\n");
 	ck_buf_reset(&out);
+	/*
+	 * describe's setup (minwidth 0, padding 2): a column's width is that of its
+	 * block of adjacent lines, as Go's tabwriter; a line without a tab ends blocks
+	 */
+	w.minwidth = 0;
+	w.padding = 2;
+	ck_tabwriter_printf(&w, "Name:\tx\nPort:\thttp\t80/TCP\nTargetPort:\t8080/TCP\n"
+				"Data\n====\nEvents:\t<none>\n\ta=b\n");
+	ck_tabwriter_flush(&w, NULL, &out);
+	ck_assert_str_eq(ck_buf_str(&out), "Name:        x\n"
+					   "Port:        http  80/TCP\n"
+					   "TargetPort:  8080/TCP\n"
+					   "Data\n====\n"
+					   "Events:  <none>\n"
+					   "         a=b\n");
+	ck_buf_reset(&out);
+	w.minwidth = 6;
+	w.padding = 3;
 
 	json_object *table = json_tokener_parse(
 	    "{\"kind\":\"Table\",\"columnDefinitions\":["
