@@ -2311,8 +2311,12 @@ void ck_core_validate_pod_update(json_object *pod, json_object *old, struct ck_f
 	if (ck_core_equal(spec, ospec))
 		return;
 
-	/* The updatable fields munged back to the old values; anything left differs. */
-	json_object *munged = ck_obj_copy(spec);
+	/* The updatable fields munged back to the old values; anything left
+	 * differs. A spec that is not an object reads as an empty PodSpec, as
+	 * upstream's typed decode makes it. */
+	json_object *munged = json_object_is_type(spec, json_type_object)
+				  ? ck_obj_copy(spec)
+				  : json_object_new_object();
 	static const char *const lists[] = { "containers", "initContainers" };
 	for (size_t l = 0; l < 2; l++) {
 		json_object *cs = ck_core_arr(munged, lists[l]),
@@ -2320,6 +2324,8 @@ void ck_core_validate_pod_update(json_object *pod, json_object *old, struct ck_f
 		for (size_t i = 0; i < ck_core_len(cs); i++) {
 			json_object *oimg = ck_core_get(ck_core_at(ocs, i), "image");
 			json_object *c = ck_core_at(cs, i);
+			if (!json_object_is_type(c, json_type_object))
+				continue;
 			if (oimg)
 				json_object_object_add(c, "image", ck_obj_copy(oimg));
 			else
