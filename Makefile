@@ -223,6 +223,12 @@ $(FUZZ_OUT)/bin/%: $(FUZZ_OUT)/obj/test/fuzz/%.o $(FUZZ_LIB_OBJS)
 	$(call say,LD,$@)
 	$(Q)clang -fsanitize=fuzzer,address,undefined -o $@ $^ $(LDLIBS_ALL)
 
+# Objects reached only through pattern rules (the library built for fuzzing,
+# the targets' and benchmarks' own) are intermediates to make:
+# keep them, or every run deletes them and rebuilds everything.
+.SECONDARY: $(FUZZ_LIB_OBJS) $(patsubst test/fuzz/%.c,$(FUZZ_OUT)/obj/test/fuzz/%.o,$(FUZZ_SRCS)) \
+	$(patsubst bench/%.c,$(OBJ)/bench/%.o,$(BENCH_SRCS))
+
 fuzz: $(FUZZ_BINS)
 	hack/run-fuzz.sh $(FUZZ_SECONDS) $(FUZZ_BINS)
 

@@ -127,7 +127,7 @@ static void set_message(struct ck_client_error *err, const char *fmt, ...)
 
 /* ---- URLs ------------------------------------------------------------------------------ */
 
-const char *ck_patch_content_type(enum ck_patch_type t)
+const char *ck_patch_content_type(enum ck_patch_format t)
 {
 	switch (t) {
 	case CK_PATCH_JSON:
@@ -1189,7 +1189,7 @@ int ck_client_update_status(struct ck_client *c, const struct ck_gvr *gvr, const
 }
 
 int ck_client_patch(struct ck_client *c, const struct ck_gvr *gvr, const char *ns, const char *name,
-		    enum ck_patch_type type, const char *patch, const char *subresource,
+		    enum ck_patch_format type, const char *patch, const char *subresource,
 		    json_object **ret, struct ck_client_error *err)
 {
 	struct ck_client_request req = resource_req(gvr, "PATCH", ns, name);

@@ -53,14 +53,14 @@ struct ck_gvr {
 	const char *resource;
 };
 
-enum ck_patch_type {
+enum ck_patch_format {
 	CK_PATCH_JSON,	    /* application/json-patch+json */
 	CK_PATCH_MERGE,	    /* application/merge-patch+json */
 	CK_PATCH_STRATEGIC, /* application/strategic-merge-patch+json */
 	CK_PATCH_APPLY,	    /* application/apply-patch+yaml */
 };
 /* The content type of a patch type; static. */
-const char *ck_patch_content_type(enum ck_patch_type t);
+const char *ck_patch_content_type(enum ck_patch_format t);
 
 /* metav1.ListOptions as query parameters; zero/NULL fields are left out. */
 struct ck_client_list_options {
@@ -185,7 +185,7 @@ int ck_client_update_status(struct ck_client *c, const struct ck_gvr *gvr, const
 			    json_object *obj, json_object **ret, struct ck_client_error *err);
 /* PATCH name with patch (text) of the given type; subresource may be NULL. */
 int ck_client_patch(struct ck_client *c, const struct ck_gvr *gvr, const char *ns, const char *name,
-		    enum ck_patch_type type, const char *patch, const char *subresource,
+		    enum ck_patch_format type, const char *patch, const char *subresource,
 		    json_object **ret, struct ck_client_error *err);
 /* DELETE name with DeleteOptions (borrowed, may be NULL); *ret (may be NULL): the answer. */
 int ck_client_delete(struct ck_client *c, const struct ck_gvr *gvr, const char *ns,

@@ -31,7 +31,7 @@ static const struct ck_flag_shorthand patch_shorthands[] = { { 'f', "filename" }
 							     { 0 } };
 
 /* Sends the patch to every named info; prints "kind/name <verb>". */
-static int patch_all(struct ck_kubectl *k, int argc, char **argv, enum ck_patch_type type,
+static int patch_all(struct ck_kubectl *k, int argc, char **argv, enum ck_patch_format type,
 		     const char *patch, const char *subresource, const char *verb)
 {
 	struct ck_client *c;
@@ -76,7 +76,7 @@ static int run_patch(struct ck_kubectl *k, int argc, char **argv)
 {
 	if (!o.patch)
 		return ck_kubectl_fail(k, "must specify -p to patch");
-	enum ck_patch_type type = CK_PATCH_STRATEGIC;
+	enum ck_patch_format type = CK_PATCH_STRATEGIC;
 	if (!o.type || strcmp(o.type, "strategic") == 0)
 		type = CK_PATCH_STRATEGIC;
 	else if (strcmp(o.type, "merge") == 0)
