@@ -174,11 +174,11 @@ int ck_patch_meta_parse_strategy(const char *tag, unsigned *ret)
 		size_t len = comma ? (size_t)(comma - s) : strlen(s);
 		unsigned bit;
 		if (len == 5 && strncmp(s, "merge", len) == 0)
-			bit = CK_PATCH_MERGE;
+			bit = CK_PATCH_STRATEGY_MERGE;
 		else if (len == 7 && strncmp(s, "replace", len) == 0)
-			bit = CK_PATCH_REPLACE;
+			bit = CK_PATCH_STRATEGY_REPLACE;
 		else if (len == 10 && strncmp(s, "retainKeys", len) == 0)
-			bit = CK_PATCH_RETAIN_KEYS;
+			bit = CK_PATCH_STRATEGY_RETAIN_KEYS;
 		else
 			return -EINVAL;
 		bits |= bit;
@@ -188,7 +188,7 @@ int ck_patch_meta_parse_strategy(const char *tag, unsigned *ret)
 			s++;
 	}
 	/* upstream: at most two, and then one of them is retainKeys */
-	if (n > 2 || (n == 2 && !(bits & CK_PATCH_RETAIN_KEYS)) ||
+	if (n > 2 || (n == 2 && !(bits & CK_PATCH_STRATEGY_RETAIN_KEYS)) ||
 	    (n == 2 && __builtin_popcount(bits) != 2))
 		return -EINVAL;
 	*ret = bits;
@@ -198,7 +198,7 @@ int ck_patch_meta_parse_strategy(const char *tag, unsigned *ret)
 int ck_patch_meta_field(const struct ck_patch_type *type, const char *field,
 			struct ck_patch_field *ret)
 {
-	struct ck_patch_field f = { CK_PATCH_NONE, NULL, NULL };
+	struct ck_patch_field f = { CK_PATCH_STRATEGY_NONE, NULL, NULL };
 
 	if (type && type->schema) {
 		const struct ck_schema_field *sf = ck_schema_field(type->schema, field);

@@ -28,10 +28,10 @@
 
 /* Patch strategies of a field, a bit set ("merge,retainKeys" is both). */
 enum ck_patch_strategy {
-	CK_PATCH_NONE = 0,
-	CK_PATCH_MERGE = 1 << 0,
-	CK_PATCH_REPLACE = 1 << 1,
-	CK_PATCH_RETAIN_KEYS = 1 << 2,
+	CK_PATCH_STRATEGY_NONE = 0,
+	CK_PATCH_STRATEGY_MERGE = 1 << 0,
+	CK_PATCH_STRATEGY_REPLACE = 1 << 1,
+	CK_PATCH_STRATEGY_RETAIN_KEYS = 1 << 2,
 };
 
 /* A described type: a struct (named fields) or a map (every key alike). */

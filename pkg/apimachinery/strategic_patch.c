@@ -482,10 +482,10 @@ enum strategy {
 static enum strategy field_strategy(const struct ck_patch_field *f, bool *retain_keys)
 {
 	if (retain_keys)
-		*retain_keys = f->strategy & CK_PATCH_RETAIN_KEYS;
-	if (f->strategy & CK_PATCH_MERGE)
+		*retain_keys = f->strategy & CK_PATCH_STRATEGY_RETAIN_KEYS;
+	if (f->strategy & CK_PATCH_STRATEGY_MERGE)
 		return STRATEGY_MERGE;
-	if (f->strategy & CK_PATCH_REPLACE)
+	if (f->strategy & CK_PATCH_STRATEGY_REPLACE)
 		return STRATEGY_REPLACE;
 	return STRATEGY_NONE;
 }
@@ -1941,7 +1941,7 @@ static int maps_have_conflicts(struct smp *s, json_object *left, json_object *ri
 	*ret = false;
 	json_object_object_foreach (left, key, lv) {
 		bool found;
-		struct ck_patch_field f = { CK_PATCH_NONE, NULL, NULL };
+		struct ck_patch_field f = { CK_PATCH_STRATEGY_NONE, NULL, NULL };
 		enum strategy strategy = STRATEGY_NONE;
 
 		if (strcmp(key, DIRECTIVE_MARKER) == 0 || strcmp(key, RETAIN_KEYS_DIRECTIVE) == 0)

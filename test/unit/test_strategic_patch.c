@@ -2426,31 +2426,31 @@ START_TEST(test_patch_meta)
 		ck_assert_int_eq(ck_patch_meta_field(t, path[i], &f), 0);
 		t = f.type;
 	}
-	ck_assert_uint_eq(f.strategy, CK_PATCH_MERGE);
+	ck_assert_uint_eq(f.strategy, CK_PATCH_STRATEGY_MERGE);
 	ck_assert_str_eq(f.merge_key, "name");
 	ck_assert_str_eq(ck_patch_meta_type_name(t), "Container");
 	ck_assert_int_eq(ck_patch_meta_field(t, "ports", &f), 0);
 	ck_assert_str_eq(f.merge_key, "containerPort");
 	ck_assert_int_eq(ck_patch_meta_field(t, "envFrom", &f), 0);
-	ck_assert_uint_eq(f.strategy, CK_PATCH_NONE);
+	ck_assert_uint_eq(f.strategy, CK_PATCH_STRATEGY_NONE);
 	ck_assert_ptr_null(f.merge_key);
 
 	ck_assert_int_eq(ck_patch_meta_field(ck_patch_meta_type("PodSpec"), "volumes", &f), 0);
-	ck_assert_uint_eq(f.strategy, CK_PATCH_MERGE | CK_PATCH_RETAIN_KEYS);
+	ck_assert_uint_eq(f.strategy, CK_PATCH_STRATEGY_MERGE | CK_PATCH_STRATEGY_RETAIN_KEYS);
 	ck_assert_int_eq(
 	    ck_patch_meta_field(ck_patch_meta_type("ObjectMeta"), "ownerReferences", &f), 0);
 	ck_assert_str_eq(f.merge_key, "uid");
 	/* unknown types and fields: no strategy */
 	ck_assert_int_eq(ck_patch_meta_field(NULL, "anything", &f), 0);
-	ck_assert_uint_eq(f.strategy, CK_PATCH_NONE);
+	ck_assert_uint_eq(f.strategy, CK_PATCH_STRATEGY_NONE);
 	ck_assert_ptr_null(f.type);
 	ck_assert_int_eq(ck_patch_meta_field(ck_patch_meta_type("mergeItem"), "nope", &f), -ENOENT);
 
 	ck_assert_int_eq(ck_patch_meta_parse_strategy("merge,retainKeys", &bits), 0);
-	ck_assert_uint_eq(bits, CK_PATCH_MERGE | CK_PATCH_RETAIN_KEYS);
+	ck_assert_uint_eq(bits, CK_PATCH_STRATEGY_MERGE | CK_PATCH_STRATEGY_RETAIN_KEYS);
 	ck_assert_int_eq(ck_patch_meta_parse_strategy("retainKeys,replace", &bits), 0);
 	ck_assert_int_eq(ck_patch_meta_parse_strategy(NULL, &bits), 0);
-	ck_assert_uint_eq(bits, CK_PATCH_NONE);
+	ck_assert_uint_eq(bits, CK_PATCH_STRATEGY_NONE);
 	ck_assert_int_eq(ck_patch_meta_parse_strategy("merge,replace", &bits), -EINVAL);
 	ck_assert_int_eq(ck_patch_meta_parse_strategy("merge,retainKeys,replace", &bits), -EINVAL);
 	ck_assert_int_eq(ck_patch_meta_parse_strategy("bogus", &bits), -EINVAL);
