@@ -133,6 +133,8 @@ start kube-apiserver "$bin/kube-apiserver" --etcd-servers "http://127.0.0.1:$etc
 	--bind-address 127.0.0.1 --secure-port "$api_port" --advertise-address 127.0.0.1 \
 	--tls-cert-file "$state/pki/apiserver.crt" --tls-private-key-file "$state/pki/apiserver.key" \
 	--client-ca-file "$state/pki/ca.crt" \
+	--kubelet-client-certificate "$state/pki/apiserver-kubelet-client.crt" \
+	--kubelet-client-key "$state/pki/apiserver-kubelet-client.key" \
 	--service-account-key-file "$state/pki/sa.pub" \
 	--service-account-signing-key-file "$state/pki/sa.key" \
 	--service-account-issuer https://kubernetes.default.svc.cluster.local \

@@ -103,6 +103,16 @@ int main(int argc, char **argv)
 		{ "disable-admission-plugins", CK_FLAG_STRING, &cfg.disable_admission_plugins,
 		  "admission plugins that should be disabled although they are in the default "
 		  "enabled plugins list. The order of plugins in this flag does not matter." },
+		{ "kubelet-client-certificate", CK_FLAG_STRING, &cfg.kubelet_client_certificate,
+		  "Path to a client cert file for TLS." },
+		{ "kubelet-client-key", CK_FLAG_STRING, &cfg.kubelet_client_key,
+		  "Path to a client key file for TLS." },
+		{ "kubelet-certificate-authority", CK_FLAG_STRING,
+		  &cfg.kubelet_certificate_authority,
+		  "Path to a cert file for the certificate authority." },
+		{ "kubelet-preferred-address-types", CK_FLAG_STRING,
+		  &cfg.kubelet_preferred_address_types,
+		  "List of the preferred NodeAddressTypes to use for kubelet connections." },
 		{ 0 },
 	};
 	if (ck_flags_parse("kube-apiserver", flags, argc, argv, NULL) < 0)

@@ -25,6 +25,7 @@
 #include "apimachinery/runtime.pb-c.h"
 #include "util/common.h"
 #include "util/go_duration.h"
+#include "util/json_parse.h"
 #include "util/limits.h"
 #include "util/str.h"
 #include "util/time.h"
@@ -690,8 +691,7 @@ static int parse_embedded_json(struct ctx *c, const uint8_t *p, size_t n, json_o
 {
 	if (n > INT_MAX)
 		return fail(c, -EINVAL, "embedded JSON too large");
-	json_tokener *tok = json_tokener_new_ex(CK_MAX_JSON_DEPTH);
-	json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
+	json_tokener *tok = ck_json_tokener_get(JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
 	json_object *o = json_tokener_parse_ex(tok, (const char *)p, (int)n);
 	enum json_tokener_error jerr = json_tokener_get_error(tok);
 	if (jerr == json_tokener_continue) {
@@ -704,7 +704,7 @@ static int parse_embedded_json(struct ctx *c, const uint8_t *p, size_t n, json_o
 			if (!strchr(" \t\r\n", p[i]) || p[i] == '\0')
 				jerr = json_tokener_error_parse_unexpected;
 	}
-	json_tokener_free(tok);
+	ck_json_tokener_put(tok);
 	if (jerr != json_tokener_success) {
 		json_object_put(o);
 		return fail(c, -EINVAL, "invalid JSON in an embedded object: %s",
@@ -1626,6 +1626,91 @@ int ck_protobuf_decode_object(const void *data, size_t len, json_object **ret, c
 	struct ctx c = { ret_err, false, 0 };
 	tables();
 	return decode_envelope(&c, data, len, ret);
+}
+
+/* ---- watch streams (application/vnd.kubernetes.protobuf;stream=watch) ---- */
+
+static const char *const watch_event_types[] = { "ADDED", "MODIFIED", "DELETED", "BOOKMARK",
+						 "ERROR" };
+
+int ck_protobuf_encode_watch_event(const char *type, json_object *obj, struct ck_buf *out,
+				   char **ret_err)
+{
+	struct ctx c = { ret_err, false, 0 };
+	struct ck_buf env, ext, ev;
+	ck_buf_init(&env, out->max);
+	ck_buf_init(&ext, out->max);
+	ck_buf_init(&ev, out->max);
+	size_t start = out->len;
+	/* WatchEvent {1 type, 2 object: RawExtension {1 raw: the enveloped object}} */
+	int err = ck_protobuf_encode_object(obj, &env, ret_err);
+	if (err == 0)
+		err = put_bytes(&ext, 1, env.data ? env.data : "", env.len);
+	if (err == 0)
+		err = put_bytes(&ev, 1, type, strlen(type));
+	if (err == 0)
+		err = put_bytes(&ev, 2, ext.data, ext.len);
+	if (err == 0 && ev.len > UINT32_MAX)
+		err = fail(&c, -E2BIG, "encoded object is too large");
+	if (err == 0) {
+		uint8_t len[4] = { (uint8_t)(ev.len >> 24), (uint8_t)(ev.len >> 16),
+				   (uint8_t)(ev.len >> 8), (uint8_t)ev.len };
+		if ((err = ck_buf_add(out, len, sizeof(len))) == 0)
+			err = ck_buf_add(out, ev.data, ev.len);
+		if (err < 0) {
+			ck_buf_truncate(out, start);
+			fail(&c, err, "encoded object is too large");
+		}
+	} else if (err == -E2BIG) {
+		fail(&c, err, "encoded object is too large");
+	}
+	ck_buf_release(&env);
+	ck_buf_release(&ext);
+	ck_buf_release(&ev);
+	return err;
+}
+
+int ck_protobuf_decode_watch_event(const void *data, size_t len, size_t *ret_used, char **ret_type,
+				   json_object **ret_obj, char **ret_err)
+{
+	struct ctx c = { ret_err, false, 0 };
+	const uint8_t *p = data;
+	tables();
+	if (len < 4)
+		return -EAGAIN;
+	size_t n = (size_t)p[0] << 24 | (size_t)p[1] << 16 | (size_t)p[2] << 8 | p[3];
+	if (len - 4 < n)
+		return -EAGAIN;
+	struct small_msg ev, ext;
+	int err = read_small(&c, p + 4, n, 2, 0, &ev);
+	if (err == 0)
+		err = read_small(&c, ev.data[2] ? ev.data[2] : (const uint8_t *)"", ev.len[2], 1, 0,
+				 &ext);
+	if (err < 0)
+		return err;
+	const char *type = NULL;
+	for (size_t i = 0; i < CK_ARRAY_SIZE(watch_event_types) && !type; i++)
+		if (ev.len[1] == strlen(watch_event_types[i]) &&
+		    memcmp(ev.data[1], watch_event_types[i], ev.len[1]) == 0)
+			type = watch_event_types[i];
+	if (!type) {
+		char shown[64];
+		size_t k = ev.len[1] < sizeof(shown) - 1 ? ev.len[1] : sizeof(shown) - 1;
+		for (size_t i = 0; i < k; i++)
+			shown[i] = ev.data[1][i] >= 0x20 && ev.data[1][i] < 0x7f
+				       ? (char)ev.data[1][i]
+				       : '?';
+		shown[k] = '\0';
+		return fail(&c, -EINVAL, "got invalid watch event type: %s", shown);
+	}
+	json_object *obj = NULL;
+	if ((err = decode_envelope(&c, ext.data[1] ? ext.data[1] : (const uint8_t *)"", ext.len[1],
+				   &obj)) < 0)
+		return err;
+	*ret_used = 4 + n;
+	*ret_type = ck_strdup(type);
+	*ret_obj = obj;
+	return 0;
 }
 
 /* ---- the tables, for the schema model (protobuf_int.h) ---- */

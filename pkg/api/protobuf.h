@@ -82,4 +82,31 @@ int ck_protobuf_encode_object(json_object *obj, struct ck_buf *out, char **ret_e
  */
 int ck_protobuf_decode_object(const void *data, size_t len, json_object **ret, char **ret_err);
 
+/*
+ * A protobuf watch stream (Content-Type
+ * application/vnd.kubernetes.protobuf;stream=watch), as upstream frames it:
+ * per event, a 4-byte big-endian length, then a meta.v1.WatchEvent without
+ * envelope (the stream serializer is upstream's raw one): 1 type ("ADDED",
+ * "MODIFIED", "DELETED", "BOOKMARK", "ERROR"), 2 object, a
+ * runtime.RawExtension whose 1 raw is the object in its "k8s\0" envelope.
+ */
+
+/*
+ * Appends one framed event: type, and obj (borrowed) enveloped as
+ * ck_protobuf_encode_object does. 0, or its errors (-ENOENT: no message for
+ * obj's kind); out is left as it was on failure.
+ */
+int ck_protobuf_encode_watch_event(const char *type, json_object *obj, struct ck_buf *out,
+				   char **ret_err);
+
+/*
+ * Decodes the first framed event of data[0..len). -EAGAIN when data does
+ * not yet hold a whole frame (read more), -EINVAL (malformed, an unknown
+ * event type) or -ENOENT (no message for the object's kind); else 0 with
+ * *ret_used the frame's size, *ret_type the type and *ret_obj the object as
+ * ck_protobuf_decode_object gives it (both owned by the caller).
+ */
+int ck_protobuf_decode_watch_event(const void *data, size_t len, size_t *ret_used, char **ret_type,
+				   json_object **ret_obj, char **ret_err);
+
 #endif

@@ -323,22 +323,39 @@ json_object *ck_apply_fieldset(const struct ck_schema_type *type, json_object *o
 
 enum { CHANGED = 1, REMOVED = 2 };
 
+/* Where a compared value sits: the root, the root's metadata, elsewhere. */
+enum level { LEVEL_ROOT, LEVEL_METADATA, LEVEL_OTHER };
+
+/* Whether key is metadata.managedFields, which compare_fields skips. */
+static bool managed_fields_at(enum level level, const char *key)
+{
+	return level == LEVEL_METADATA && ck_streq(key, "managedFields");
+}
+
+/* The level of key's value under a value at level. */
+static enum level child_level(enum level level, const char *key)
+{
+	return level == LEVEL_ROOT && ck_streq(key, "metadata") ? LEVEL_METADATA : LEVEL_OTHER;
+}
+
 static int compare(const struct stype *st, json_object *l, json_object *r, json_object *cn,
-		   json_object *rn);
+		   json_object *rn, enum level level);
 
 static int compare_key(const struct stype *st, const char *key, const struct stype *cst,
-		       json_object *l, json_object *r, json_object *cn, json_object *rn, int extra)
+		       json_object *l, json_object *r, json_object *cn, json_object *rn, int extra,
+		       enum level level)
 {
 	(void)st;
 	json_object *c = node_at(cn, key), *d = node_at(rn, key);
-	int f = compare(cst, l, r, c, d) | extra;
+	int f = compare(cst, l, r, c, d, level) | extra;
 	settle(cn, key, f & CHANGED);
 	settle(rn, key, f & REMOVED);
 	return f;
 }
 
+/* level: LEVEL_OTHER everywhere when managedFields are compared like any field. */
 static int compare(const struct stype *st, json_object *l, json_object *r, json_object *cn,
-		   json_object *rn)
+		   json_object *rn, enum level level)
 {
 	if (!l && !r)
 		return 0;
@@ -355,6 +372,8 @@ static int compare(const struct stype *st, json_object *l, json_object *r, json_
 		}
 		if (l) {
 			json_object_object_foreach (l, k, lv) {
+				if (managed_fields_at(level, k))
+					continue;
 				struct stype cst;
 				bool is_field;
 				child_of(st, k, &cst, &is_field);
@@ -362,20 +381,23 @@ static int compare(const struct stype *st, json_object *l, json_object *r, json_
 				if (r)
 					json_object_object_get_ex(r, k, &rv);
 				char *key = field_key(k);
-				compare_key(st, key, &cst, lv, rv, cn, rn, 0);
+				compare_key(st, key, &cst, lv, rv, cn, rn, 0,
+					    child_level(level, k));
 				free(key);
 			}
 		}
 		if (r) {
 			json_object_object_foreach (r, k, rv) {
-				if (l && json_object_object_get_ex(l, k, NULL))
+				if (managed_fields_at(level, k) ||
+				    (l && json_object_object_get_ex(l, k, NULL)))
 					continue;
 				struct stype cst;
 				bool is_field;
 				child_of(st, k, &cst, &is_field);
 				char *key = field_key(k);
 				/* null reads as absent: Go's zero values */
-				compare_key(st, key, &cst, NULL, rv, cn, rn, 0);
+				compare_key(st, key, &cst, NULL, rv, cn, rn, 0,
+					    child_level(level, k));
 				free(key);
 			}
 		}
@@ -391,14 +413,16 @@ static int compare(const struct stype *st, json_object *l, json_object *r, json_
 			int li = find_item(st, l, key);
 			json_object *litem =
 			    li >= 0 ? json_object_array_get_idx(l, (size_t)li) : NULL;
-			compare_key(st, key, &ist, litem, item, cn, rn, li < 0 ? CHANGED : 0);
+			compare_key(st, key, &ist, litem, item, cn, rn, li < 0 ? CHANGED : 0,
+				    LEVEL_OTHER);
 			free(key);
 		}
 		for (size_t i = 0; l && i < json_object_array_length(l); i++) {
 			json_object *item = json_object_array_get_idx(l, i);
 			char *key = elem_key(st, item);
 			if (find_item(st, r, key) < 0)
-				compare_key(st, key, &ist, item, NULL, cn, rn, REMOVED);
+				compare_key(st, key, &ist, item, NULL, cn, rn, REMOVED,
+					    LEVEL_OTHER);
 			free(key);
 		}
 		return 0;
@@ -410,18 +434,25 @@ static int compare(const struct stype *st, json_object *l, json_object *r, json_
 	return json_object_equal(l, r) ? 0 : CHANGED;
 }
 
-void ck_apply_compare(const struct ck_schema_type *type, json_object *lhs, json_object *rhs,
-		      json_object **ret_changed, json_object **ret_removed)
+/* ck_apply_compare; skip_managed: leave metadata.managedFields out on both sides. */
+static void compare_fields(const struct ck_schema_type *type, json_object *lhs, json_object *rhs,
+			   bool skip_managed, json_object **ret_changed, json_object **ret_removed)
 {
 	struct stype st;
 	of_type(type, &st);
 	json_object *c = json_object_new_object(), *r = json_object_new_object();
 	/* the root object itself is never a member */
-	compare(&st, lhs ? lhs : NULL, rhs, c, r);
+	compare(&st, lhs ? lhs : NULL, rhs, c, r, skip_managed ? LEVEL_ROOT : LEVEL_OTHER);
 	*ret_changed = ck_fieldset_sorted(c);
 	*ret_removed = ck_fieldset_sorted(r);
 	json_object_put(c);
 	json_object_put(r);
+}
+
+void ck_apply_compare(const struct ck_schema_type *type, json_object *lhs, json_object *rhs,
+		      json_object **ret_changed, json_object **ret_removed)
+{
+	compare_fields(type, lhs, rhs, false, ret_changed, ret_removed);
 }
 
 /* ---- Merge ---- */
@@ -638,24 +669,30 @@ void ck_field_manager_update(const struct ck_field_manager *fm, json_object *liv
 		if (ck_managed_fields_decode(live_mf, &mf, NULL) < 0)
 			mf = (struct ck_managed_fields){ 0 };
 
-	json_object *lhs = without_managed(live), *rhs = without_managed(obj);
-	json_object *changed, *removed;
-	ck_apply_compare(fm->type, lhs, rhs, &changed, &removed);
+	/* Both sides without their managedFields (upstream strips them before comparing),
+	 * skipped in place rather than copied away: obj's own are decoded above and
+	 * replaced below. */
+	json_object *changed, *removed, *taken = NULL;
+	compare_fields(fm->type, live, obj, true, &changed, &removed);
 	filter(fm, changed);
 	filter(fm, removed);
-	json_object *taken = ck_fieldset_union(changed, removed);
 
 	const char *sub = fm->subresource ? fm->subresource : "";
 	struct ck_managed_entry *self =
 	    ck_managed_fields_find(&mf, fm->manager, "Update", sub, fm->api_version);
-	for (size_t i = 0; i < mf.n; i++)
-		if (&mf.v[i] != self)
-			set_fields(&mf.v[i], ck_fieldset_difference(mf.v[i].fields, taken));
+	for (size_t i = 0; i < mf.n; i++) {
+		if (&mf.v[i] == self)
+			continue;
+		if (!taken)
+			taken = ck_fieldset_union(changed, removed);
+		set_fields(&mf.v[i], ck_fieldset_difference(mf.v[i].fields, taken));
+	}
 	if (!self && !ck_fieldset_empty(changed)) {
+		/* a new entry owns what changed (sorted, as compare returns it) */
 		self = ck_managed_fields_add(&mf, fm->manager, "Update", sub, fm->api_version);
 		set_time(self, fm->now);
-	}
-	if (self) {
+		set_fields(self, json_object_get(changed));
+	} else if (self) {
 		json_object *kept = ck_fieldset_difference(self->fields, removed);
 		json_object *next = ck_fieldset_union(kept, changed);
 		json_object_put(kept);
@@ -667,8 +704,6 @@ void ck_field_manager_update(const struct ck_field_manager *fm, json_object *liv
 	json_object_put(taken);
 	json_object_put(changed);
 	json_object_put(removed);
-	json_object_put(lhs);
-	json_object_put(rhs);
 	ck_managed_fields_release(&mf);
 }
 

@@ -212,6 +212,12 @@ void ck_field_errors_add_invalid(struct ck_field_errors *l, const char *field,
 	add(l, CK_FIELD_ERROR_INVALID, field, &v, detail);
 }
 
+void ck_field_errors_add_invalid_omit_value(struct ck_field_errors *l, const char *field,
+					    const char *detail)
+{
+	add(l, CK_FIELD_ERROR_INVALID, field, &no_value, detail);
+}
+
 void ck_field_errors_add_invalid_str(struct ck_field_errors *l, const char *field,
 				     const char *value, const char *detail)
 {

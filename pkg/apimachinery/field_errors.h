@@ -74,6 +74,9 @@ void ck_field_errors_append(struct ck_field_errors *dst, struct ck_field_errors 
 void ck_field_errors_add_required(struct ck_field_errors *l, const char *field, const char *detail);
 void ck_field_errors_add_invalid(struct ck_field_errors *l, const char *field,
 				 const struct json_object *value, const char *detail);
+/* Invalid without the value (upstream's field.OmitValueType{}). */
+void ck_field_errors_add_invalid_omit_value(struct ck_field_errors *l, const char *field,
+					    const char *detail);
 /* Invalid with a string or integer bad value, without building json-c. */
 void ck_field_errors_add_invalid_str(struct ck_field_errors *l, const char *field,
 				     const char *value, const char *detail);

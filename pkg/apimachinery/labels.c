@@ -18,6 +18,7 @@
 #include "util/limits.h"
 #include "util/str.h"
 #include "util/utf8.h"
+#include "util/json_write.h"
 
 struct ck_label_selector {
 	bool nothing; /* upstream's Nothing(): matches no label set */
@@ -861,26 +862,6 @@ static char *strf_quoted(const char *fmt, const char *arg)
 	return r;
 }
 
-static int cmp_key(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-/* The keys of a json object, sorted; borrowed strings in an owned array. */
-static const char **sorted_keys(json_object *obj, size_t *ret_n)
-{
-	size_t n = (size_t)json_object_object_length(obj), i = 0;
-	const char **keys = ck_calloc(n ? n : 1, sizeof(*keys));
-
-	json_object_object_foreach (obj, k, v) {
-		(void)v;
-		keys[i++] = k;
-	}
-	qsort(keys, i, sizeof(*keys), cmp_key);
-	*ret_n = i;
-	return keys;
-}
-
 /* A label value as a string: strings as they are, null as "", others as JSON. */
 static const char *value_string(json_object *v)
 {
@@ -951,7 +932,7 @@ int ck_label_selector_from_json(json_object *ls, struct ck_label_selector **ret,
 		goto out;
 	}
 	if (ml)
-		keys = sorted_keys(ml, &nkeys);
+		keys = ck_json_sorted_keys(ml, &nkeys);
 	if (me)
 		nexpr = json_object_array_length(me);
 	sel = selector_new(false);
@@ -1045,7 +1026,7 @@ struct ck_label_selector *ck_labels_selector_from_set(json_object *set)
 
 	if (is_null(set) || !json_object_is_type(set, json_type_object))
 		return sel;
-	keys = sorted_keys(set, &n);
+	keys = ck_json_sorted_keys(set, &n);
 	for (size_t i = 0; i < n; i++) {
 		struct ck_label_requirement r = { 0 };
 		r.key = ck_strdup(keys[i]);

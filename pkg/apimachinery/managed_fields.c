@@ -11,6 +11,7 @@
 
 #include "util/buf.h"
 #include "util/common.h"
+#include "util/json_parse.h"
 #include "util/limits.h"
 #include "util/str.h"
 
@@ -179,10 +180,10 @@ int ck_fieldset_validate(json_object *set, char **ret_err)
 
 int ck_fieldset_decode(const char *data, size_t len, json_object **ret, char **ret_err)
 {
-	json_tokener *tok = json_tokener_new_ex(CK_MAX_JSON_DEPTH);
+	json_tokener *tok = ck_json_tokener_get(0);
 	json_object *set = json_tokener_parse_ex(tok, data, (int)len);
 	enum json_tokener_error jerr = json_tokener_get_error(tok);
-	json_tokener_free(tok);
+	ck_json_tokener_put(tok);
 	if (jerr != json_tokener_success || !set) {
 		json_object_put(set);
 		if (ret_err)

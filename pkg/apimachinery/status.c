@@ -452,6 +452,11 @@ struct json_object *ck_status_new_internal_error(const char *err)
 	return prefixed(500, CK_STATUS_REASON_INTERNAL_ERROR, "Internal error occurred: ", err, &d);
 }
 
+struct json_object *ck_status_new_plain_error(const char *message)
+{
+	return failure(500, CK_STATUS_REASON_UNKNOWN, message, NULL);
+}
+
 struct json_object *ck_status_new_timeout(const char *message, int retry_after_seconds)
 {
 	struct details d = { .retry_after_seconds = retry_after_seconds };

@@ -136,6 +136,9 @@ struct json_object *ck_status_new_unsupported_media_type(const char *const *acce
 struct json_object *ck_status_new_request_entity_too_large(const char *message);
 /* 500 InternalError: "Internal error occurred: <err>", details.causes [{message: err}]. */
 struct json_object *ck_status_new_internal_error(const char *err);
+/* 500 with no reason and the message as it is: what upstream answers for an error that is
+ * not an API status (ErrorToAPIStatus), such as a kubelet that cannot be reached. */
+struct json_object *ck_status_new_plain_error(const char *message);
 /* 504 Timeout: "Timeout: <message>", details {retryAfterSeconds}. */
 struct json_object *ck_status_new_timeout(const char *message, int retry_after_seconds);
 /*

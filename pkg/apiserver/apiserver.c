@@ -51,6 +51,8 @@ void ck_apiserver_config_defaults(struct ck_apiserver_config *cfg)
 	cfg->service_account_lookup = true;
 	cfg->anonymous_auth = true;
 	cfg->authorization_mode = "AlwaysAllow";
+	cfg->kubelet_preferred_address_types =
+	    "Hostname,InternalDNS,InternalIP,ExternalDNS,ExternalIP";
 }
 
 /* ---- caches ---- */
@@ -555,6 +557,19 @@ static bool is_mutating(const char *verb)
 	return !ck_streq(verb, "get") && !ck_streq(verb, "list") && !ck_streq(verb, "watch");
 }
 
+/* Upstream's BasicLongRunningRequestCheck: watches, proxies and streaming subresources. */
+static bool is_long_running(const struct ck_request_info *ri)
+{
+	static const char *const subresources[] = { "attach", "exec", "proxy", "log",
+						    "portforward" };
+	if (ck_streq(ri->verb, "watch") || ck_streq(ri->verb, "proxy"))
+		return true;
+	for (size_t i = 0; i < CK_ARRAY_SIZE(subresources); i++)
+		if (ck_streq(ri->subresource, subresources[i]))
+			return true;
+	return false;
+}
+
 static void serve_resource(struct ck_apiserver *srv, struct ck_http_request *req,
 			   struct ck_request_info *ri, const struct ck_user_info *user, int *code)
 {
@@ -578,9 +593,8 @@ static void serve_resource(struct ck_apiserver *srv, struct ck_http_request *req
 	if (!sub && (ck_streq(ri->verb, "get") || ck_streq(ri->verb, "list") ||
 		     ck_streq(ri->verb, "watch")))
 		allowed |= CK_MEDIA_BIT(CK_MEDIA_TABLE);
-	/* Protobuf for objects, lists and Status; watches stay JSON-framed. */
-	if (!ck_streq(ri->verb, "watch"))
-		allowed |= CK_MEDIA_BIT(CK_MEDIA_PROTOBUF);
+	/* Protobuf for objects, lists, Status and watches (length-framed). */
+	allowed |= CK_MEDIA_BIT(CK_MEDIA_PROTOBUF);
 	if (ck_negotiate(ck_http_request_header(req, "Accept"), allowed, &rr.media) < 0) {
 		static const char *const types[] = { "application/json", "application/yaml",
 						     "application/vnd.kubernetes.protobuf" };
@@ -613,9 +627,9 @@ static void handle(void *data, struct ck_http_request *req)
 	    (code = ck_filter_impersonation(srv, req, &user)) != 0)
 		goto out;
 	code = 200;
-	/* In-flight limits (upstream's MaxInFlightLimit); watches are exempt. */
+	/* In-flight limits (upstream's MaxInFlightLimit); long-running requests are exempt. */
 	atomic_int *counter = NULL;
-	if (ri.is_resource_request && !ck_streq(ri.verb, "watch")) {
+	if (ri.is_resource_request && !is_long_running(&ri)) {
 		bool mut = is_mutating(ri.verb);
 		counter = mut ? &srv->inflight_mutating : &srv->inflight_readonly;
 		int limit =
@@ -750,6 +764,7 @@ int ck_apiserver_start(const struct ck_apiserver_config *cfg, struct ck_apiserve
 		ck_log_error("unable to create the storage: %s", strerror(-r));
 		goto fail;
 	}
+	srv->storage = ck_apiserver_cached_storage_new(srv, srv->storage);
 	/* Bootstrap namespaces first: they are also the first proof etcd answers. */
 	static const char *const system_namespaces[] = { "default", "kube-system", "kube-public",
 							 "kube-node-lease" };
@@ -763,6 +778,7 @@ int ck_apiserver_start(const struct ck_apiserver_config *cfg, struct ck_apiserve
 		.service_node_port_range = cfg->service_node_port_range,
 		.advertise_address = srv->advertise_address,
 		.etcd_servers = cfg->etcd_servers,
+		.kubelet_preferred_address_types = cfg->kubelet_preferred_address_types,
 	};
 	if ((r = ck_apiserver_auth_bootstrap(srv)) < 0)
 		goto fail;
@@ -854,9 +870,14 @@ void ck_apiserver_stop(struct ck_apiserver *srv)
 	ck_rest_watch_stop_all(srv);
 	ck_apiserver_auth_stop(srv);
 	ck_admission_free(srv->admission);
-	for (size_t i = 0; i < srv->ncaches; i++)
+	/* The storage stops offering cached copies first (cached_storage.c): the
+	 * resources' last writes below go to etcd alone. */
+	size_t ncaches = srv->ncaches;
+	__atomic_store_n(&srv->ncaches, 0, __ATOMIC_RELEASE);
+	for (size_t i = 0; i < ncaches; i++)
 		ck_cacher_stop(srv->caches[i].cacher);
 	free(srv->caches);
+	srv->caches = NULL;
 	stop_resources(srv);
 	free(srv->advertise_address);
 	ck_etcd_compactor_stop(srv->compactor);

@@ -58,6 +58,15 @@ struct ck_apiserver_config {
 	/* Admission (comma-separated plugin names; admission/admission.h). */
 	const char *enable_admission_plugins;  /* --enable-admission-plugins */
 	const char *disable_admission_plugins; /* --disable-admission-plugins */
+	/* Reaching kubelets (pods/log): the client pair the server presents,
+	 * the CA their serving certificates are checked against (none: not
+	 * checked, as upstream), and the node address types to try in order. */
+	const char *kubelet_client_certificate;	   /* --kubelet-client-certificate */
+	const char *kubelet_client_key;		   /* --kubelet-client-key */
+	const char *kubelet_certificate_authority; /* --kubelet-certificate-authority */
+	/* --kubelet-preferred-address-types,
+	 * "Hostname,InternalDNS,InternalIP,ExternalDNS,ExternalIP" */
+	const char *kubelet_preferred_address_types;
 };
 
 /* Fills cfg with upstream's defaults. */

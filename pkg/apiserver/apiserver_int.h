@@ -94,6 +94,12 @@ struct ck_rest_request {
 /* Serves a resource request (every verb); answers exactly once. */
 void ck_rest_serve(struct ck_rest_request *rr);
 
+/*
+ * Answers with the bytes at loc (a CK_SUB_STREAM subresource's location),
+ * proxied as they arrive, or with the Status for what went wrong (streamer.c).
+ */
+void ck_rest_stream_location(struct ck_rest_request *rr, const struct ck_stream_location *loc);
+
 /* Serves a watch; answers (with a stream) exactly once. */
 void ck_rest_watch(struct ck_rest_request *rr);
 /* The reaper: ends watches past their timeout or whose client left. */
@@ -126,6 +132,11 @@ void *ck_apiserver_resource_state(struct ck_apiserver *srv, const struct ck_reso
 
 /* The watch cache of res's storage, or NULL. */
 struct ck_cacher *ck_apiserver_cacher(struct ck_apiserver *srv, const struct ck_resource *res);
+
+/* store (taken) behind the watch caches: guaranteed updates try the cached copy first
+ * (cached_storage.c). Owned: ck_storage_free. */
+struct ck_storage *ck_apiserver_cached_storage_new(struct ck_apiserver *srv,
+						   struct ck_storage *store);
 
 /* The storage resource name of res (its own, or the one it shares). */
 const char *ck_rest_storage_resource(const struct ck_resource *res);
@@ -163,10 +174,11 @@ bool ck_rest_list_filter(void *arg, json_object *obj);
  * Structural validation of a request's object (a create or update body, a
  * patched object) against its kind's schema (api/schema.h), as the
  * fieldValidation query parameter asks (field_validation.c): unknown fields
- * are pruned from obj; Strict answers them and a JSON body's duplicate
- * fields with a 400 in upstream's words; Warn (the default) adds a Warning
- * header for each; Ignore says nothing. A value of the wrong type is a 400
- * whatever the directive. NULL, or a Status (owned) to fail with.
+ * are pruned from obj; Strict answers them and the duplicate fields of the
+ * request's text (a JSON or YAML body, a merge, strategic merge, JSON or
+ * apply patch) with a 400 in upstream's words; Warn (the default) adds a
+ * Warning header for each; Ignore says nothing. A value of the wrong type
+ * is a 400 whatever the directive. NULL, or a Status (owned) to fail with.
  */
 json_object *ck_rest_validate_fields(struct ck_rest_request *rr, json_object *obj);
 

@@ -385,6 +385,25 @@ static const char field_validation_doc[] =
 
 static const char *const body_media[] = { "application/json", "application/yaml",
 					  "application/vnd.kubernetes.protobuf" };
+/* What a watch answers in (upstream lists the stream forms with the others). */
+static const char *const watch_media[] = {
+	"application/json",
+	"application/yaml",
+	"application/vnd.kubernetes.protobuf",
+	"application/json;stream=watch",
+	"application/vnd.kubernetes.protobuf;stream=watch",
+};
+/* The query parameters of a list (and of a watch path), sorted by name as upstream. */
+static const char *const list_params[] = { "allowWatchBookmarks",
+					   "continue",
+					   "fieldSelector",
+					   "labelSelector",
+					   "limit",
+					   "resourceVersion",
+					   "resourceVersionMatch",
+					   "sendInitialEvents",
+					   "timeoutSeconds",
+					   "watch" };
 static const char *const patch_media[] = {
 	"application/apply-patch+yaml",
 	"application/json-patch+json",
@@ -399,6 +418,7 @@ struct op_ctx {
 	const struct ck_schema_type *type;	      /* the body's and answer's type */
 	const struct ck_schema_type *list_type;	      /* a list's answer */
 	const struct ck_schema_type *status_type;     /* meta/v1 Status */
+	const struct ck_schema_type *watch_type;      /* meta/v1 WatchEvent */
 };
 
 /* {"<type>":{"schema":schema},…} for each media type; takes schema. */
@@ -422,13 +442,22 @@ static json_object *strings(const char *const *v, size_t n)
 	return a;
 }
 
+static bool is_watch(const char *action)
+{
+	return ck_streq(action, "watch") || ck_streq(action, "watchlist");
+}
+
 static void add_response(const struct op_ctx *c, json_object *responses, const char *code,
-			 const char *description, const struct ck_schema_type *t)
+			 const char *description, const struct ck_schema_type *t, bool watch)
 {
 	json_object *r = json_object_new_object();
 	json_object_object_add(r, "description", str(description));
 	if (t) {
-		if (c->d == V3)
+		if (c->d == V3 && watch)
+			json_object_object_add(
+			    r, "content",
+			    media_map(watch_media, CK_ARRAY_SIZE(watch_media), ref(c->d, t)));
+		else if (c->d == V3)
 			json_object_object_add(
 			    r, "content",
 			    media_map(body_media, CK_ARRAY_SIZE(body_media), ref(c->d, t)));
@@ -436,6 +465,17 @@ static void add_response(const struct op_ctx *c, json_object *responses, const c
 			json_object_object_add(r, "schema", ref(c->d, t));
 	}
 	json_object_object_add(responses, code, r);
+}
+
+/* A list's (or watch path's) query parameter. */
+static json_object *list_param(enum dialect d, const char *n)
+{
+	const char *type = ck_streq(n, "limit") || ck_streq(n, "timeoutSeconds") ? "integer"
+			   : ck_streq(n, "allowWatchBookmarks") ||
+				   ck_streq(n, "sendInitialEvents") || ck_streq(n, "watch")
+			       ? "boolean"
+			       : "string";
+	return param(d, n, "query", type, NULL, false);
 }
 
 /*
@@ -479,28 +519,9 @@ static json_object *operation(const struct op_ctx *c, const char *action, const 
 				  "re-acquire conflicting fields owned by other people. Force flag "
 				  "must be unset for non-apply patch requests.",
 				  false));
-	if (ck_streq(action, "list")) {
-		static const char *const list_params[] = { "allowWatchBookmarks",
-							   "continue",
-							   "fieldSelector",
-							   "labelSelector",
-							   "limit",
-							   "resourceVersion",
-							   "resourceVersionMatch",
-							   "sendInitialEvents",
-							   "timeoutSeconds",
-							   "watch" };
-		for (size_t i = 0; i < CK_ARRAY_SIZE(list_params); i++) {
-			const char *n = list_params[i];
-			const char *type =
-			    ck_streq(n, "limit") || ck_streq(n, "timeoutSeconds") ? "integer"
-			    : ck_streq(n, "allowWatchBookmarks") ||
-				    ck_streq(n, "sendInitialEvents") || ck_streq(n, "watch")
-				? "boolean"
-				: "string";
-			json_object_array_add(params, param(c->d, n, "query", type, NULL, false));
-		}
-	}
+	if (ck_streq(action, "list"))
+		for (size_t i = 0; i < CK_ARRAY_SIZE(list_params); i++)
+			json_object_array_add(params, list_param(c->d, list_params[i]));
 
 	const struct ck_schema_type *body = NULL;
 	const char *const *consumes = NULL;
@@ -541,24 +562,28 @@ static json_object *operation(const struct op_ctx *c, const char *action, const 
 		json_object_object_add(op, "parameters", params);
 	else
 		json_object_put(params);
+	bool watch = is_watch(action);
 	if (c->d == V2)
 		json_object_object_add(op, "produces",
-				       strings(body_media, CK_ARRAY_SIZE(body_media)));
+				       watch ? strings(watch_media, CK_ARRAY_SIZE(watch_media))
+					     : strings(body_media, CK_ARRAY_SIZE(body_media)));
 
 	json_object *responses = json_object_new_object();
 	const struct ck_schema_type *answer = ck_streq(action, "list") ? c->list_type : c->type;
 	if (ck_streq(action, "deletecollection"))
 		answer = c->status_type;
-	add_response(c, responses, "200", "OK", answer);
+	else if (watch)
+		answer = c->watch_type;
+	add_response(c, responses, "200", "OK", answer, watch);
 	if (ck_streq(action, "post")) {
-		add_response(c, responses, "201", "Created", answer);
-		add_response(c, responses, "202", "Accepted", answer);
+		add_response(c, responses, "201", "Created", answer, false);
+		add_response(c, responses, "202", "Accepted", answer, false);
 	} else if (ck_streq(action, "put") || ck_streq(action, "patch")) {
-		add_response(c, responses, "201", "Created", answer);
+		add_response(c, responses, "201", "Created", answer, false);
 	} else if (ck_streq(action, "delete")) {
-		add_response(c, responses, "202", "Accepted", answer);
+		add_response(c, responses, "202", "Accepted", answer, false);
 	}
-	add_response(c, responses, "401", "Unauthorized", NULL);
+	add_response(c, responses, "401", "Unauthorized", NULL, false);
 	json_object_object_add(op, "responses", responses);
 	json_object_object_add(op, "x-kubernetes-action", str(action));
 	json_object_object_add(op, "x-kubernetes-group-version-kind",
@@ -576,9 +601,17 @@ static json_object *path_item(json_object *paths, const char *path)
 	return item;
 }
 
-static void path_params(enum dialect d, json_object *item, bool name, bool ns)
+/*
+ * A path's parameters: name and namespace when in the path, pretty, and for
+ * a watch path the list's query parameters too, all sorted by name as
+ * upstream's.
+ */
+static void path_params(enum dialect d, json_object *item, bool name, bool ns, bool watch)
 {
 	json_object *params = json_object_new_array();
+	size_t i = 0, n = watch ? CK_ARRAY_SIZE(list_params) : 0;
+	for (; i < n && strcmp(list_params[i], "name") < 0; i++)
+		json_object_array_add(params, list_param(d, list_params[i]));
 	if (name)
 		json_object_array_add(
 		    params, param(d, "name", "path", "string", "name of the resource", true));
@@ -587,12 +620,16 @@ static void path_params(enum dialect d, json_object *item, bool name, bool ns)
 						    "object name and auth scope, such as for teams "
 						    "and projects",
 						    true));
+	for (; i < n && strcmp(list_params[i], "pretty") < 0; i++)
+		json_object_array_add(params, list_param(d, list_params[i]));
 	json_object_array_add(
 	    params, param(d, "pretty", "query", "string",
 			  "If 'true', then the output is pretty printed. Defaults to "
 			  "'false' unless the user-agent indicates a browser or command-line "
 			  "HTTP tool (curl and wget).",
 			  false));
+	for (; i < n; i++)
+		json_object_array_add(params, list_param(d, list_params[i]));
 	json_object_object_add(item, "parameters", params);
 }
 
@@ -612,6 +649,7 @@ static void add_resource(enum dialect d, const struct ck_resource *res, json_obj
 	snprintf(list_kind, sizeof(list_kind), "%sList", res->kind);
 	const struct ck_schema_type *list = ck_schema_kind(res->api_version, list_kind);
 	const struct ck_schema_type *status = ck_schema_type("Status");
+	const struct ck_schema_type *watch_event = ck_schema_type("WatchEvent");
 	add_kind(defs, type, res->group, res->version, res->kind);
 	if (list)
 		add_kind(defs, list, res->group, res->version, list_kind);
@@ -622,7 +660,7 @@ static void add_resource(enum dialect d, const struct ck_resource *res, json_obj
 	struct op_ctx c = { d,	       res->group, res->version,
 			    tag,       res->group, res->version,
 			    res->kind, type,	   list ? list : type,
-			    status };
+			    status,    watch_event };
 	char base[256], what[160], all_what[160];
 	if (*res->group)
 		snprintf(base, sizeof(base), "/apis/%s/%s", res->group, res->version);
@@ -655,7 +693,7 @@ static void add_resource(enum dialect d, const struct ck_resource *res, json_obj
 			    it, "delete",
 			    operation(&c, "deletecollection", "deleteCollection", what, desc));
 		}
-		path_params(d, it, false, res->namespaced);
+		path_params(d, it, false, res->namespaced, false);
 	}
 	if (has(v, CK_VERB_GET | CK_VERB_UPDATE | CK_VERB_PATCH | CK_VERB_DELETE)) {
 		json_object *it = path_item(paths, ck_buf_str(&item));
@@ -679,14 +717,58 @@ static void add_resource(enum dialect d, const struct ck_resource *res, json_obj
 			json_object_object_add(it, "delete",
 					       operation(&c, "delete", "delete", what, desc));
 		}
-		path_params(d, it, true, res->namespaced);
+		path_params(d, it, true, res->namespaced, false);
 	}
 	if (res->namespaced && has(v, CK_VERB_LIST)) {
 		ck_buf_addf(&tmp, "%s/%s", base, res->resource);
 		json_object *it = path_item(paths, ck_buf_str(&tmp));
 		snprintf(desc, sizeof(desc), "list or watch objects of kind %s", res->kind);
 		json_object_object_add(it, "get", operation(&c, "list", "list", all_what, desc));
-		path_params(d, it, false, false);
+		path_params(d, it, false, false, false);
+	}
+	if (has(v, CK_VERB_WATCH) && watch_event) {
+		/* Upstream's watch paths, deprecated in their descriptions for the
+		 * list operation's watch parameter (still served: request_info.c). */
+		char watch_what[200];
+		/* registered in every group version, as upstream's */
+		add_kind(defs, watch_event, res->group, res->version, "WatchEvent");
+		ck_buf_reset(&tmp);
+		ck_buf_addf(&tmp, "%s/watch%s/%s", base,
+			    res->namespaced ? "/namespaces/{namespace}" : "", res->resource);
+		json_object *it = path_item(paths, ck_buf_str(&tmp));
+		snprintf(desc, sizeof(desc),
+			 "watch individual changes to a list of %s. deprecated: use the 'watch' "
+			 "parameter with a list operation instead.",
+			 res->kind);
+		snprintf(watch_what, sizeof(watch_what), "%sList", what);
+		json_object_object_add(it, "get",
+				       operation(&c, "watchlist", "watch", watch_what, desc));
+		path_params(d, it, false, res->namespaced, true);
+
+		ck_buf_adds(&tmp, "/{name}");
+		it = path_item(paths, ck_buf_str(&tmp));
+		snprintf(desc, sizeof(desc),
+			 "watch changes to an object of kind %s. deprecated: use the 'watch' "
+			 "parameter with a list operation instead, filtered to a single item with "
+			 "the 'fieldSelector' parameter.",
+			 res->kind);
+		json_object_object_add(it, "get", operation(&c, "watch", "watch", what, desc));
+		path_params(d, it, true, res->namespaced, true);
+
+		if (res->namespaced) {
+			ck_buf_reset(&tmp);
+			ck_buf_addf(&tmp, "%s/watch/%s", base, res->resource);
+			it = path_item(paths, ck_buf_str(&tmp));
+			snprintf(desc, sizeof(desc),
+				 "watch individual changes to a list of %s. deprecated: use the "
+				 "'watch' parameter with a list operation instead.",
+				 res->kind);
+			snprintf(watch_what, sizeof(watch_what), "%sListForAllNamespaces",
+				 res->kind);
+			json_object_object_add(
+			    it, "get", operation(&c, "watchlist", "watch", watch_what, desc));
+			path_params(d, it, false, false, true);
+		}
 	}
 	for (const struct ck_subresource *sub = res->subresources; sub && sub->name; sub++) {
 		struct op_ctx sc = c;
@@ -706,7 +788,7 @@ static void add_resource(enum dialect d, const struct ck_resource *res, json_obj
 			sc.kind_version = ver;
 			sc.kind = sub->kind_name;
 			sc.type = st;
-		} else if (sub->kind == CK_SUB_CUSTOM)
+		} else if (sub->kind == CK_SUB_CUSTOM || sub->kind == CK_SUB_STREAM)
 			continue; /* answers no object of the parent's kind (pods/log) */
 		char sub_what[200];
 		snprintf(sub_what, sizeof(sub_what), "%s%c%s", what,
@@ -738,7 +820,7 @@ static void add_resource(enum dialect d, const struct ck_resource *res, json_obj
 			json_object_object_add(it, "patch",
 					       operation(&sc, "patch", "patch", sub_what, desc));
 		}
-		path_params(d, it, true, res->namespaced);
+		path_params(d, it, true, res->namespaced, false);
 	}
 	ck_buf_release(&coll);
 	ck_buf_release(&item);

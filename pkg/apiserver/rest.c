@@ -33,6 +33,7 @@
 #include "storage/cacher/cacher.h"
 #include "storage/storage.h"
 #include "util/common.h"
+#include "util/json_parse.h"
 #include "util/limits.h"
 #include "util/log.h"
 #include "util/str.h"
@@ -68,6 +69,19 @@ json_object *ck_rest_to_external(const struct ck_resource *res, json_object *obj
 	json_object *out = res->from_storage ? res->from_storage(obj) : ck_obj_copy(obj);
 	set_type_meta(out, res);
 	return out;
+}
+
+/* ck_rest_to_external of an object the caller owns and gives up (taken): obj itself when
+ * it is stored as served, so that an answer is not a copy. Owned result. */
+static json_object *to_external_taken(const struct ck_resource *res, json_object *obj)
+{
+	if (res->from_storage) {
+		json_object *out = ck_rest_to_external(res, obj);
+		json_object_put(obj);
+		return out;
+	}
+	set_type_meta(obj, res);
+	return obj;
 }
 
 /* The object as stored: converted back when the resource is stored in
@@ -160,7 +174,7 @@ static int decode_body(struct ck_rest_request *rr, json_object **ret)
 		}
 	} else if (!ct || !*ct || strncasecmp(ct, "application/json", 16) == 0 ||
 		   strncasecmp(ct, "*/*", 3) == 0) {
-		json_tokener *tok = json_tokener_new_ex(CK_MAX_JSON_DEPTH);
+		json_tokener *tok = ck_json_tokener_get(0);
 		obj = json_tokener_parse_ex(tok, body->data ? body->data : "", (int)body->len);
 		enum json_tokener_error jerr = json_tokener_get_error(tok);
 		if (jerr == json_tokener_success && tok->char_offset < (int)body->len) {
@@ -175,11 +189,11 @@ static int decode_body(struct ck_rest_request *rr, json_object **ret)
 				 body->len ? json_tokener_error_desc(jerr)
 					   : "unexpected end of JSON input");
 			json_object_put(obj);
-			json_tokener_free(tok);
+			ck_json_tokener_put(tok);
 			ck_rest_fail(rr, ck_status_new_bad_request(msg));
 			return -EINVAL;
 		}
-		json_tokener_free(tok);
+		ck_json_tokener_put(tok);
 	} else {
 		ck_rest_fail(rr, ck_status_new_unsupported_media_type(body_types, 3));
 		return -EINVAL;
@@ -767,6 +781,13 @@ static void create_object(struct ck_rest_request *rr, json_object *obj, bool dry
 		ck_obj_set_meta_str(obj, "namespace", NULL);
 	}
 	ck_rest_prepare_create(rr->res, obj);
+	/* The request's fields, before mutating admission: what admission adds
+	 * is no manager's (upstream's create handler runs the field manager
+	 * first too). */
+	if (track) {
+		manager = field_manager_name(rr);
+		track_update(rr, manager, NULL, obj);
+	}
 	struct ck_admission_attrs adm;
 	admission_attrs(rr, CK_ADMISSION_CREATE, obj, NULL, dry_run, &adm);
 	json_object *ast = NULL;
@@ -779,10 +800,6 @@ static void create_object(struct ck_rest_request *rr, json_object *obj, bool dry
 		 * a mutated object again, with defaulting). */
 		rr->res->prepare_create(obj);
 		set_type_meta(obj, rr->res);
-	}
-	if (track) {
-		manager = field_manager_name(rr);
-		track_update(rr, manager, NULL, obj);
 	}
 
 	/* Side effects beyond the object (allocators), reverted on failure. */
@@ -838,8 +855,7 @@ static void create_object(struct ck_rest_request *rr, json_object *obj, bool dry
 			free(name);
 			goto out_txn;
 		}
-		out = ck_rest_to_external(rr->res, created);
-		json_object_put(created);
+		out = to_external_taken(rr->res, created);
 	}
 	free(name);
 	if (txn_open)
@@ -1298,7 +1314,7 @@ static void finish_update(struct ck_rest_request *rr, struct update_ctx *u, bool
 		}
 		ck_storage_error_release(&derr);
 	}
-	json_object *ext = sub_view(rr, ck_rest_to_external(rr->res, out));
+	json_object *ext = sub_view(rr, to_external_taken(rr->res, json_object_get(out)));
 	respond(rr, 200, ext);
 	json_object_put(ext);
 out:
@@ -1419,10 +1435,10 @@ static void serve_patch(struct ck_rest_request *rr)
 		free(manager);
 		return;
 	}
-	json_tokener *tok = json_tokener_new_ex(CK_MAX_JSON_DEPTH);
+	json_tokener *tok = ck_json_tokener_get(0);
 	json_object *patch = json_tokener_parse_ex(tok, b->data ? b->data : "", (int)b->len);
 	enum json_tokener_error jerr = json_tokener_get_error(tok);
-	json_tokener_free(tok);
+	ck_json_tokener_put(tok);
 	if (jerr != json_tokener_success || !patch ||
 	    (type == PATCH_JSON ? !json_object_is_type(patch, json_type_array)
 				: !json_object_is_type(patch, json_type_object))) {
@@ -1649,11 +1665,11 @@ static int delete_options(struct ck_rest_request *rr, struct delete_opts *o, jso
 	const struct ck_buf *b = ck_http_request_body(rr->http);
 	json_object *body = NULL;
 	if (b->len) {
-		json_tokener *tok = json_tokener_new_ex(CK_MAX_JSON_DEPTH);
+		json_tokener *tok = ck_json_tokener_get(0);
 		body = json_tokener_parse_ex(tok, b->data, (int)b->len);
 		bool ok = json_tokener_get_error(tok) == json_tokener_success && body &&
 			  json_object_is_type(body, json_type_object);
-		json_tokener_free(tok);
+		ck_json_tokener_put(tok);
 		if (!ok) {
 			json_object_put(body);
 			ck_rest_fail(rr, ck_status_new_bad_request(
@@ -1775,7 +1791,11 @@ static void serve_delete(struct ck_rest_request *rr)
 	json_object *body = NULL;
 	if (delete_options(rr, &o, &body) < 0)
 		return;
-	delete_one(rr, rr->ri->name, &o, dry_run, true, NULL, NULL);
+	json_object *st = rr->res->check_delete ? rr->res->check_delete(rr->ri->name) : NULL;
+	if (st)
+		ck_rest_fail(rr, st);
+	else
+		delete_one(rr, rr->ri->name, &o, dry_run, true, NULL, NULL);
 	json_object_put(body);
 }
 
@@ -1838,15 +1858,18 @@ static int custom_delete(const struct ck_subresource_request *req, const char *n
 	return delete_one(rr, name, &o, req->dry_run, false, NULL, ret_status);
 }
 
-static void serve_custom(struct ck_rest_request *rr)
+/* ck_subresource_request.query */
+static const char *custom_query(const struct ck_subresource_request *req, const char *name)
 {
-	bool dry_run;
-	if (!is_dry_run(rr, &dry_run))
-		return;
-	json_object *body = NULL;
-	if (ck_http_request_body(rr->http)->len && decode_body(rr, &body) < 0)
-		return;
-	struct ck_subresource_request req = {
+	struct ck_rest_request *rr = req->server;
+	return ck_http_request_query(rr->http, name);
+}
+
+/* The request a resource's own handler sees (everything borrowed from rr and body). */
+static struct ck_subresource_request custom_request(struct ck_rest_request *rr, json_object *body,
+						    bool dry_run)
+{
+	return (struct ck_subresource_request){
 		.res = rr->res,
 		.sub = rr->sub,
 		.verb = rr->ri->verb,
@@ -1859,8 +1882,36 @@ static void serve_custom(struct ck_rest_request *rr)
 		.storage = rr->srv->storage,
 		.state = ck_apiserver_resource_state(rr->srv, rr->res),
 		.delete_object = custom_delete,
+		.query = custom_query,
 		.server = rr,
 	};
+}
+
+/* A CK_SUB_STREAM subresource: the resource names the location, the server proxies it. */
+static void serve_stream(struct ck_rest_request *rr)
+{
+	struct ck_subresource_request req = custom_request(rr, NULL, false);
+	struct ck_stream_location loc = { 0 };
+	json_object *st = NULL;
+	int r = rr->sub->locate(&req, &loc, &st);
+	if (r < 0) {
+		ck_rest_fail(rr, st ? st : ck_status_new_internal_error(strerror(-r)));
+		return;
+	}
+	json_object_put(st);
+	ck_rest_stream_location(rr, &loc);
+	free(loc.url);
+}
+
+static void serve_custom(struct ck_rest_request *rr)
+{
+	bool dry_run;
+	if (!is_dry_run(rr, &dry_run))
+		return;
+	json_object *body = NULL;
+	if (ck_http_request_body(rr->http)->len && decode_body(rr, &body) < 0)
+		return;
+	struct ck_subresource_request req = custom_request(rr, body, dry_run);
 	json_object *out = NULL, *st = NULL;
 	unsigned bit = ck_verb_from_name(rr->ri->verb);
 	if (bit & (CK_VERB_CREATE | CK_VERB_UPDATE | CK_VERB_PATCH)) {
@@ -1895,7 +1946,8 @@ void ck_rest_serve(struct ck_rest_request *rr)
 	unsigned allowed = rr->sub ? rr->sub->verbs : rr->res->verbs;
 	unsigned bit = ck_verb_from_name(verb);
 	if (!bit || !(allowed & bit) ||
-	    (rr->sub && rr->sub->kind == CK_SUB_CUSTOM && !rr->sub->handle)) {
+	    (rr->sub && rr->sub->kind == CK_SUB_CUSTOM && !rr->sub->handle) ||
+	    (rr->sub && rr->sub->kind == CK_SUB_STREAM && !rr->sub->locate)) {
 		ck_rest_fail(rr, ck_status_new_method_not_supported(rr->res->group,
 								    rr->res->resource, verb));
 		return;
@@ -1912,6 +1964,10 @@ void ck_rest_serve(struct ck_rest_request *rr)
 	}
 	if ((rr->sub && rr->sub->kind == CK_SUB_CUSTOM) || (!rr->sub && rr->res->custom)) {
 		serve_custom(rr);
+		return;
+	}
+	if (rr->sub && rr->sub->kind == CK_SUB_STREAM) {
+		serve_stream(rr);
 		return;
 	}
 	switch (bit) {

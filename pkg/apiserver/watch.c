@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "api/protobuf.h"
+#include "apimachinery/fields.h"
 #include "apimachinery/object.h"
 #include "apimachinery/status.h"
 #include "apiserver/apiserver_int.h"
@@ -55,21 +57,72 @@ static int write_frame(struct ck_rest_watch *w, const char *type, json_object *o
 	return r;
 }
 
+/* A BOOKMARK's object: only kind, apiVersion and the revision (owned). */
+static json_object *bookmark_object(const struct ck_rest_watch *w, int64_t rv)
+{
+	json_object *bm = json_object_new_object();
+	json_object_object_add(bm, "kind", json_object_new_string(w->res->kind));
+	json_object_object_add(bm, "apiVersion", json_object_new_string(w->res->api_version));
+	char s[32];
+	snprintf(s, sizeof(s), "%lld", (long long)rv);
+	json_object *md = json_object_new_object();
+	json_object_object_add(md, "resourceVersion", json_object_new_string(s));
+	json_object_object_add(bm, "metadata", md);
+	return bm;
+}
+
+/*
+ * An event as a protobuf watch frame (a ck_watch_encode_fn: the cache keeps
+ * the result and shares it between protobuf watchers), for resources stored
+ * in their own form. Encoded from a copy: the codec is not read-only on the
+ * objects the cache lends (it prints embedded JSON with json-c's printer).
+ */
+static int encode_protobuf_event(const struct ck_watch_event *ev, struct ck_buf *out)
+{
+	json_object *copy = ck_obj_copy(ev->object);
+	int r = ck_protobuf_encode_watch_event(ck_watch_event_type_name(ev->type), copy, out, NULL);
+	json_object_put(copy);
+	return r;
+}
+
+/* One event in protobuf framing (application/vnd.kubernetes.protobuf;stream=watch). */
+static int deliver_protobuf(struct ck_rest_watch *w, const struct ck_watch_event *ev)
+{
+	struct ck_buf scratch = CK_BUF_INIT;
+	const char *data = NULL;
+	size_t len = 0;
+	int r;
+	bool convert = w->res->from_storage && ev->type != CK_WATCH_ERROR;
+	if (ev->type == CK_WATCH_BOOKMARK || convert) {
+		json_object *obj = ev->type == CK_WATCH_BOOKMARK
+				       ? bookmark_object(w, ev->rv)
+				       : ck_rest_to_external(w->res, ev->object);
+		r = ck_protobuf_encode_watch_event(ck_watch_event_type_name(ev->type), obj,
+						   &scratch, NULL);
+		json_object_put(obj);
+		data = scratch.data;
+		len = scratch.len;
+	} else {
+		r = ck_watch_event_encoded(ev, encode_protobuf_event, &scratch, &data, &len);
+	}
+	if (r < 0)
+		ck_log_v(2, "unable to encode a watch event of '%s' in protobuf: %s",
+			 w->res->resource, strerror(-r));
+	else
+		r = ck_http_stream_write(w->stream, data, len);
+	ck_buf_release(&scratch);
+	return r;
+}
+
 static int deliver(void *ctx, const struct ck_watch_event *ev)
 {
 	struct ck_rest_watch *w = ctx;
 	const char *type = ck_watch_event_type_name(ev->type);
 	int r;
-	if (ev->type == CK_WATCH_BOOKMARK) {
-		json_object *bm = json_object_new_object();
-		json_object_object_add(bm, "kind", json_object_new_string(w->res->kind));
-		json_object_object_add(bm, "apiVersion",
-				       json_object_new_string(w->res->api_version));
-		char rv[32];
-		snprintf(rv, sizeof(rv), "%lld", (long long)ev->rv);
-		json_object *md = json_object_new_object();
-		json_object_object_add(md, "resourceVersion", json_object_new_string(rv));
-		json_object_object_add(bm, "metadata", md);
+	if (w->media.media == CK_MEDIA_PROTOBUF) {
+		r = deliver_protobuf(w, ev);
+	} else if (ev->type == CK_WATCH_BOOKMARK) {
+		json_object *bm = bookmark_object(w, ev->rv);
 		r = write_frame(w, type, bm);
 		json_object_put(bm);
 	} else if (ev->type == CK_WATCH_ERROR) {
@@ -139,6 +192,38 @@ static int64_t watch_timeout_s(const struct ck_apiserver *srv, int64_t asked)
 	return min + (int64_t)(rnd % (uint32_t)(min + 1));
 }
 
+/*
+ * Whether the watch is of one object: its watch/…/{name} path, or a
+ * metadata.name field selector (request info turned it into the name).
+ * *ret_name is then the name whose key alone is watched (NULL: the
+ * namespace's or the resource's prefix, when the object could be in any
+ * namespace). Returns the Status to fail with (owned), or NULL: upstream's
+ * 400 when the path's name and the selector's differ, 404 for a namespaced
+ * kind's name path outside a namespace (upstream has no such route).
+ */
+static json_object *watch_scope(const struct ck_rest_request *rr,
+				const struct ck_list_options *opts, const char **ret_name)
+{
+	const char *name = rr->ri->name[0] ? rr->ri->name : NULL, *selected = NULL;
+	bool in_namespace = !rr->res->namespaced || rr->ri->namespace[0];
+	*ret_name = NULL;
+	if (!name)
+		return NULL;
+	if (ck_field_selector_empty(opts->fields)) {
+		if (!in_namespace)
+			return ck_status_new_generic_server_response(
+			    404, "watch", rr->res->group, rr->res->resource, name, NULL, 0, false);
+	} else if (!ck_field_selector_requires_exact_match(opts->fields, "metadata.name",
+							   &selected) ||
+		   !selected || !ck_streq(selected, name)) {
+		return ck_status_new_bad_request(
+		    "fieldSelector metadata.name doesn't match requested name");
+	}
+	if (in_namespace)
+		*ret_name = name;
+	return NULL;
+}
+
 void ck_rest_watch(struct ck_rest_request *rr)
 {
 	struct ck_apiserver *srv = rr->srv;
@@ -151,12 +236,15 @@ void ck_rest_watch(struct ck_rest_request *rr)
 		ck_rest_fail(rr, st);
 		return;
 	}
+	const char *name = NULL;
 	uint64_t from = 0;
 	struct ck_storage_error err = { 0 };
-	if (ck_storage_parse_resource_version(w->opts.resource_version, &from, &err) < 0 ||
+	if ((st = watch_scope(rr, &w->opts, &name)) ||
+	    ck_storage_parse_resource_version(w->opts.resource_version, &from, &err) < 0 ||
 	    !cacher) {
-		ck_rest_fail(rr, cacher ? ck_status_new_bad_request(err.message)
-					: ck_status_new_internal_error("no watch cache"));
+		ck_rest_fail(rr, st	  ? st
+				 : cacher ? ck_status_new_bad_request(err.message)
+					  : ck_status_new_internal_error("no watch cache"));
 		ck_storage_error_release(&err);
 		ck_list_options_release(&w->opts);
 		free(w);
@@ -165,6 +253,11 @@ void ck_rest_watch(struct ck_rest_request *rr)
 	w->srv = srv;
 	w->res = rr->res;
 	w->media = rr->media;
+	/* A kind without a protobuf message is watched in JSON, which clients
+	 * read by Content-Type (as ck_respond_object falls back). */
+	if (w->media.media == CK_MEDIA_PROTOBUF &&
+	    !ck_protobuf_lookup(rr->res->api_version, rr->res->kind))
+		w->media.media = CK_MEDIA_JSON;
 	if (ck_include_object_parse(ck_http_request_query(rr->http, "includeObject"), &w->include) <
 	    0)
 		w->include = CK_INCLUDE_METADATA;
@@ -173,11 +266,16 @@ void ck_rest_watch(struct ck_rest_request *rr)
 	    ck_time_mono_ns() + watch_timeout_s(srv, w->opts.timeout_seconds) * INT64_C(1000000000);
 
 	rr->code = 200;
-	w->stream = ck_http_respond_stream(rr->http, 200, "application/json", 0);
+	/* upstream: JSON as is, other stream forms with ";stream=watch" */
+	w->stream = ck_http_respond_stream(rr->http, 200,
+					   w->media.media == CK_MEDIA_PROTOBUF
+					       ? CK_PROTOBUF_CONTENT_TYPE ";stream=watch"
+					       : "application/json",
+					   0);
 	ck_http_stream_on_gone(w->stream, client_gone, w);
 
-	char *key = ck_rest_key(rr->res, rr->ri->namespace, NULL);
-	char *prefix = ck_apiserver_cache_key(srv, key, true);
+	char *key = ck_rest_key(rr->res, rr->ri->namespace, name);
+	char *prefix = ck_apiserver_cache_key(srv, key, !name);
 	free(key);
 	struct ck_cacher_watch_options o = {
 		.key_prefix = prefix,

@@ -15,6 +15,7 @@
 #include "client/ratelimit.h"
 #include "util/cancel.h"
 #include "util/common.h"
+#include "util/json_parse.h"
 #include "util/json_write.h"
 #include "util/limits.h"
 #include "util/log.h"
@@ -870,14 +871,13 @@ static json_object *parse_json(const char *data, size_t len)
 {
 	if (len == 0 || len > INT32_MAX)
 		return NULL;
-	json_tokener *tok = json_tokener_new_ex(CK_MAX_JSON_DEPTH);
-	json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
+	json_tokener *tok = ck_json_tokener_get(JSON_TOKENER_STRICT);
 	json_object *obj = json_tokener_parse_ex(tok, data, (int)len);
 	if (json_tokener_get_error(tok) != json_tokener_success) {
 		json_object_put(obj);
 		obj = NULL;
 	}
-	json_tokener_free(tok);
+	ck_json_tokener_put(tok);
 	return obj;
 }
 

@@ -67,6 +67,17 @@ enum ck_subresource_kind {
 	CK_SUB_FINALIZE, /* namespaces/finalize: update of spec.finalizers only */
 	CK_SUB_CUSTOM,	 /* served by the resource's own handler */
 	CK_SUB_SCALE,	 /* autoscaling/v1 Scale: get/update/patch of the replicas */
+	CK_SUB_STREAM,	 /* bytes from a location the resource names (pods/log) */
+};
+
+/*
+ * Where a CK_SUB_STREAM subresource's bytes come from (upstream's
+ * LocationStreamer): the server GETs url with its kubelet client
+ * credentials and passes the body on as it arrives.
+ */
+struct ck_stream_location {
+	char *url;		  /* owned; NULL: answer with an empty body */
+	const char *content_type; /* static: "text/plain" */
 };
 
 /*
@@ -105,6 +116,8 @@ struct ck_subresource_request {
 	 */
 	int (*delete_object)(const struct ck_subresource_request *req, const char *name,
 			     json_object *options, json_object **ret_status);
+	/* A query parameter of the request (borrowed), "" when given without a value, or NULL. */
+	const char *(*query)(const struct ck_subresource_request *req, const char *name);
 	void *server; /* opaque: for the callbacks above */
 };
 
@@ -122,7 +135,20 @@ struct ck_subresource {
 	 */
 	int (*handle)(const struct ck_subresource_request *req, json_object **ret_obj,
 		      json_object **ret_status);
+	/*
+	 * CK_SUB_STREAM: where the bytes come from. 0 with *ret filled, or a
+	 * negative errno with *ret_status (owned).
+	 */
+	int (*locate)(const struct ck_subresource_request *req, struct ck_stream_location *ret,
+		      json_object **ret_status);
 };
+
+/* The usual status subresource: get, update and patch of .status. */
+#define CK_SUBRESOURCE_STATUS                                         \
+	{                                                             \
+		.name = "status", .kind = CK_SUB_STATUS,              \
+		.verbs = CK_VERB_GET | CK_VERB_UPDATE | CK_VERB_PATCH \
+	}
 
 /*
  * What the server gives resources with state of their own (allocators,
@@ -137,6 +163,8 @@ struct ck_registry_env {
 	const char *etcd_servers;	      /* --etcd-servers, for componentstatuses */
 	const struct ck_authn *authn;	      /* token signing and review (auth/authn.h) */
 	const struct ck_authorizer *authz;    /* access and rules reviews (auth/authz.h) */
+	/* --kubelet-preferred-address-types: node address types to reach a kubelet by, in order */
+	const char *kubelet_preferred_address_types;
 };
 
 struct ck_resource {
@@ -245,6 +273,13 @@ struct ck_resource {
 	 */
 	bool (*pending_finalizers)(json_object *obj);
 	void (*prepare_delete)(json_object *obj);
+	/*
+	 * What DELETE of the object called name may not do whatever the
+	 * caller's rights (upstream's REST.Delete overrides: the system
+	 * PriorityClasses): NULL to go on, or a Status (owned) to answer with.
+	 * As upstream's Store.DeleteCollection, deletecollection does not ask.
+	 */
+	json_object *(*check_delete)(const char *name);
 	/*
 	 * Graceful deletion (upstream's CheckGracefulDelete): the grace period
 	 * in seconds for deleting obj, given DeleteOptions.gracePeriodSeconds

@@ -13,6 +13,7 @@
 #include "util/base64url.h"
 #include "util/buf.h"
 #include "util/common.h"
+#include "util/json_parse.h"
 #include "util/json_write.h"
 #include "util/limits.h"
 #include "util/str.h"
@@ -92,9 +93,8 @@ int ck_storage_continue_decode(const char *token, const char *key_prefix, char *
 		ck_storage_error_set(err, r, ERR_GENERIC ": invalid character '\\x00'");
 		goto out;
 	}
-	tok = json_tokener_new_ex(CK_MAX_JSON_DEPTH);
 	/* strict, as encoding/json: no trailing garbage, no single quotes */
-	json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
+	tok = ck_json_tokener_get(JSON_TOKENER_STRICT);
 	/* the length includes the terminating NUL: the end of the input */
 	root = json_tokener_parse_ex(tok, data, (int)data_len + 1);
 	if (json_tokener_get_error(tok) != json_tokener_success) {
@@ -182,8 +182,7 @@ out:
 	ck_buf_release(&key);
 	if (root)
 		json_object_put(root);
-	if (tok)
-		json_tokener_free(tok);
+	ck_json_tokener_put(tok);
 	free(data);
 	return r;
 }

@@ -193,6 +193,9 @@ struct ck_storage_update_options {
 	/* A recent copy of the object (borrowed; e.g. from the watch cache) to
 	 * try first instead of reading etcd; may be stale. */
 	json_object *cached_existing;
+	/* cached_existing is the caller's own copy, which the store may change
+	 * and keep until it returns (it then makes no copy of its own). */
+	bool cached_existing_private;
 };
 
 /* Validation before a delete (upstream ValidateObjectFunc); cur borrowed. */

@@ -235,6 +235,24 @@ static int cmp_keys(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+const char **ck_json_sorted_keys(json_object *obj, size_t *ret_n)
+{
+	size_t n = obj && json_object_is_type(obj, json_type_object)
+		       ? (size_t)json_object_object_length(obj)
+		       : 0;
+	const char **keys = ck_calloc(n + 1, sizeof(*keys));
+	size_t i = 0;
+	if (n) {
+		json_object_object_foreach (obj, key, val) {
+			(void)val;
+			keys[i++] = key;
+		}
+	}
+	qsort(keys, i, sizeof(*keys), cmp_keys);
+	*ret_n = i;
+	return keys;
+}
+
 static int go_value(struct ck_buf *b, json_object *obj, const char *indent, int depth)
 {
 	int r = 0;
@@ -270,12 +288,7 @@ static int go_value(struct ck_buf *b, json_object *obj, const char *indent, int 
 		size_t n = (size_t)json_object_object_length(obj), i = 0;
 		if (n == 0)
 			return ck_buf_adds(b, "{}");
-		const char **keys = ck_malloc(n * sizeof(*keys));
-		json_object_object_foreach (obj, key, val) {
-			(void)val;
-			keys[i++] = key;
-		}
-		qsort(keys, n, sizeof(*keys), cmp_keys);
+		const char **keys = ck_json_sorted_keys(obj, &n);
 		r = ck_buf_addc(b, '{');
 		for (i = 0; i < n && r == 0; i++) {
 			if (i > 0)

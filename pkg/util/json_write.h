@@ -46,4 +46,11 @@ int ck_json_write_go(struct ck_buf *b, json_object *obj, const char *indent);
 /* Appends the JSON string of s[0..len) as ck_json_write_go does; 0 or -E2BIG. */
 int ck_json_write_go_string(struct ck_buf *b, const char *s, size_t len);
 
+/*
+ * The keys of a JSON object (NULL or a non-object: none) in byte order, as
+ * Go's encoding/json writes a map: an owned array (room for at least one)
+ * of strings borrowed from obj.
+ */
+const char **ck_json_sorted_keys(json_object *obj, size_t *ret_n);
+
 #endif

@@ -1,10 +1,11 @@
 /*
  * Decodes arbitrary bytes as protobuf: the first byte picks the message
- * (a Pod, or an enveloped object of any kind, or a few other kinds), the
- * rest is the wire data. Whatever decodes must encode, and the encoding must
- * decode to the same JSON and encode to the same bytes again. Errors must
- * carry a message. No crash, no leak.
+ * (a Pod, or an enveloped object of any kind, or a few other kinds, or the
+ * frames of a protobuf watch stream), the rest is the wire data. Whatever decodes must encode, and
+ * the encoding must decode to the same JSON and encode to the same bytes again. Errors must carry a
+ * message. No crash, no leak.
  */
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -69,6 +70,44 @@ static void round_trip(const ProtobufCMessageDescriptor *d, json_object *obj)
 	ck_buf_release(&twice);
 }
 
+/* Every whole frame of a watch stream; each must encode back to a frame that decodes the same. */
+static void watch_frames(const uint8_t *data, size_t size)
+{
+	while (size) {
+		size_t used = 0;
+		char *type = NULL, *err = NULL;
+		json_object *obj = NULL;
+		int r = ck_protobuf_decode_watch_event(data, size, &used, &type, &obj, &err);
+		if (r == -EAGAIN)
+			return;
+		check_error(r, err);
+		if (r < 0)
+			return;
+		if (used < 4 || used > size)
+			fail("a frame's size out of the input", obj, NULL);
+		struct ck_buf once;
+		ck_buf_init(&once, 0);
+		size_t used2 = 0;
+		char *type2 = NULL;
+		json_object *again = NULL;
+		if (ck_protobuf_encode_watch_event(type, obj, &once, &err) != 0)
+			fail("decoded event does not encode", obj, err);
+		if (ck_protobuf_decode_watch_event(once.data, once.len, &used2, &type2, &again,
+						   &err) != 0 ||
+		    used2 != once.len)
+			fail("encoded event does not decode", obj, err);
+		if (strcmp(type, type2) != 0 || !json_object_equal(obj, again))
+			fail("event round trip changed it", obj, json_object_to_json_string(again));
+		json_object_put(again);
+		free(type2);
+		ck_buf_release(&once);
+		json_object_put(obj);
+		free(type);
+		data += used;
+		size -= used;
+	}
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (size < 1)
@@ -76,6 +115,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	uint8_t mode = data[0];
 	data++;
 	size--;
+	if (mode % 8 == 3) {
+		watch_frames(data, size);
+		return 0;
+	}
 	const ProtobufCMessageDescriptor *d = NULL;
 	if (mode % 4 == 1) {
 		d = NULL; /* the envelope */

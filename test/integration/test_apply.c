@@ -261,6 +261,24 @@ START_TEST(test_managed_fields_on_writes)
 }
 END_TEST
 
+/* A create records the request's fields before mutating admission: the
+ * tolerations DefaultTolerationSeconds adds are in the pod, owned by no one. */
+START_TEST(test_managed_fields_before_admission)
+{
+	json_object *o =
+	    req("POST", "/api/v1/namespaces/default/pods?fieldManager=maker",
+		"{\"metadata\":{\"name\":\"p1\"},\"spec\":{\"containers\":[{\"name\":\"c\","
+		"\"image\":\"busybox\"}]}}",
+		NULL, 201);
+	ck_assert_ptr_nonnull(at(o, "spec.tolerations.0"));
+	json_object *entry = entry_of(o, "maker", "Update");
+	ck_assert_ptr_nonnull(entry);
+	ck_assert_ptr_nonnull(at(entry, "fieldsV1.f:spec.f:containers"));
+	ck_assert_ptr_null(at(entry, "fieldsV1.f:spec.f:tolerations"));
+	json_object_put(o);
+}
+END_TEST
+
 START_TEST(test_apply_list_map)
 {
 	const char *dep = "{\"apiVersion\":\"apps/v1\",\"kind\":\"Deployment\","
@@ -394,6 +412,7 @@ Suite *ck_test_suite_apply(void)
 	tcase_add_test(tc, test_apply_create_merge_prune);
 	tcase_add_test(tc, test_apply_conflicts);
 	tcase_add_test(tc, test_managed_fields_on_writes);
+	tcase_add_test(tc, test_managed_fields_before_admission);
 	tcase_add_test(tc, test_apply_list_map);
 	tcase_add_test(tc, test_kubectl_server_side);
 	suite_add_tcase(s, tc);

@@ -2,9 +2,9 @@
  * The watch cache (storage/cacher/cacher.h) against a real etcd
  * (test/lib/etcd.h): lists, synthetic ADDEDs, replay from the ring, 410 for
  * too old a revision, filter transitions, bookmarks, fan-out, closing slow
- * watchers, stopping, an etcd restart, and a relist after the history was
- * compacted while the cache was cut off (through a TCP proxy the test
- * controls).
+ * watchers, other encodings shared between watchers, stopping, an etcd
+ * restart, and a relist after the history was compacted while the cache
+ * was cut off (through a TCP proxy the test controls).
  */
 #include <arpa/inet.h>
 #include <check.h>
@@ -858,6 +858,146 @@ START_TEST(test_cacher_fanout_1000)
 }
 END_TEST
 
+/* ---- other encodings (ck_watch_event_encoded) ---- */
+
+static atomic_int encodes[3];
+
+static int encode_tagged(int i, const struct ck_watch_event *ev, struct ck_buf *out)
+{
+	atomic_fetch_add(&encodes[i], 1);
+	return ck_buf_addf(out, "%c:%s:%" PRId64, 'a' + i, ck_watch_event_type_name(ev->type),
+			   ev->rv);
+}
+
+static int encode_a(const struct ck_watch_event *ev, struct ck_buf *out)
+{
+	return encode_tagged(0, ev, out);
+}
+
+static int encode_b(const struct ck_watch_event *ev, struct ck_buf *out)
+{
+	return encode_tagged(1, ev, out);
+}
+
+static int encode_c(const struct ck_watch_event *ev, struct ck_buf *out)
+{
+	return encode_tagged(2, ev, out);
+}
+
+/* A watcher that asks for its events in some encodings and records them. */
+struct enc_watcher {
+	pthread_mutex_t mu;
+	ck_watch_encode_fn fns[3];
+	size_t n_fns;
+	size_t n; /* events seen */
+	struct {
+		int r;
+		const char *ptr; /* valid only while delivered: compared, not read */
+		char text[64];
+	} got[4][3];
+};
+
+static int enc_deliver(void *ctx, const struct ck_watch_event *ev)
+{
+	struct enc_watcher *w = ctx;
+	struct ck_buf scratch = CK_BUF_INIT;
+	pthread_mutex_lock(&w->mu);
+	for (size_t i = 0; w->n < 4 && i < w->n_fns; i++) {
+		const char *data = NULL;
+		size_t len = 0;
+		int r = ck_watch_event_encoded(ev, w->fns[i], &scratch, &data, &len);
+		w->got[w->n][i].r = r;
+		w->got[w->n][i].ptr = data;
+		snprintf(w->got[w->n][i].text, sizeof(w->got[w->n][i].text), "%.*s", (int)len,
+			 data ? data : "");
+	}
+	w->n++;
+	pthread_mutex_unlock(&w->mu);
+	ck_buf_release(&scratch);
+	return 0;
+}
+
+static size_t enc_count(struct enc_watcher *w)
+{
+	pthread_mutex_lock(&w->mu);
+	size_t n = w->n;
+	pthread_mutex_unlock(&w->mu);
+	return n;
+}
+
+/*
+ * An event of the ring is encoded once per encoder (up to
+ * CK_CACHER_MAX_ENCODINGS of them) and shared by every watcher asking; an
+ * event made for one watcher (a synthetic ADDED) is encoded for it alone.
+ */
+START_TEST(test_cacher_other_encodings)
+{
+	struct ck_test_etcd *e;
+	setup_verbosity();
+	ck_assert_int_eq(ck_test_etcd_start(NULL, &e), 0);
+	struct ck_etcd *c = connect_to(ck_test_etcd_endpoint(e));
+	int64_t r0 = put_cm(c, "ns", "a", NULL, "0");
+	struct ck_cacher *cache = start_cacher(c, 0, 0, 0);
+	struct enc_watcher ew[4];
+	struct ck_cacher_watcher *ws[4];
+	for (size_t i = 0; i < 4; i++) {
+		memset(&ew[i], 0, sizeof(ew[i]));
+		pthread_mutex_init(&ew[i].mu, NULL);
+		/* three from r0 with three encoders (one more than kept), one from 0 */
+		ew[i].n_fns = i < 3 ? 3 : 1;
+		ew[i].fns[0] = encode_a;
+		ew[i].fns[1] = encode_b;
+		ew[i].fns[2] = encode_c;
+		struct ck_cacher_watch_options o = { .key_prefix = PREFIX,
+						     .from_rv = i < 3 ? r0 : 0,
+						     .deliver = enc_deliver,
+						     .ctx = &ew[i] };
+		ck_assert_int_eq(ck_cacher_watch(cache, &o, &ws[i]), 0);
+	}
+	/* the synthetic ADDED first, before the change */
+	for (double until = ck_test_now_ms() + ck_test_timeout(5) * 1000;
+	     enc_count(&ew[3]) < 1 && ck_test_now_ms() < until;)
+		sleep_ms(5);
+	ck_assert_uint_eq(enc_count(&ew[3]), 1);
+	int64_t r1 = put_cm(c, "ns", "a", NULL, "1");
+	for (size_t i = 0; i < 4; i++) {
+		size_t want = i < 3 ? 1 : 2;
+		for (double until = ck_test_now_ms() + ck_test_timeout(5) * 1000;
+		     enc_count(&ew[i]) < want && ck_test_now_ms() < until;)
+			sleep_ms(5);
+		ck_assert_uint_eq(enc_count(&ew[i]), want);
+	}
+	char added[64], modified[64];
+	snprintf(added, sizeof(added), "a:ADDED:%" PRId64, r0);
+	snprintf(modified, sizeof(modified), "a:MODIFIED:%" PRId64, r1);
+	ck_assert_int_eq(ew[3].got[0][0].r, 0);
+	ck_assert_str_eq(ew[3].got[0][0].text, added);
+	const char *shared_a = ew[0].got[0][0].ptr, *shared_b = ew[0].got[0][1].ptr;
+	for (size_t i = 0; i < 4; i++) {
+		size_t ev = i < 3 ? 0 : 1;
+		for (size_t f = 0; f < ew[i].n_fns; f++) {
+			ck_assert_int_eq(ew[i].got[ev][f].r, 0);
+			modified[0] = (char)('a' + f);
+			ck_assert_str_eq(ew[i].got[ev][f].text, modified);
+		}
+		ck_assert_ptr_eq(ew[i].got[ev][0].ptr, shared_a);
+		if (i < 3)
+			ck_assert_ptr_eq(ew[i].got[ev][1].ptr, shared_b);
+	}
+	/* a: the synthetic ADDED, then the change once; b once; c per watcher */
+	ck_assert_int_eq(atomic_load(&encodes[0]), 2);
+	ck_assert_int_eq(atomic_load(&encodes[1]), 1);
+	ck_assert_int_eq(atomic_load(&encodes[2]), 3);
+	for (size_t i = 0; i < 4; i++) {
+		ck_cacher_watch_stop(ws[i]);
+		pthread_mutex_destroy(&ew[i].mu);
+	}
+	ck_cacher_stop(cache);
+	ck_etcd_free(c);
+	ck_test_etcd_free(e);
+}
+END_TEST
+
 START_TEST(test_cacher_slow_watcher)
 {
 	struct ck_test_etcd *e;
@@ -1432,6 +1572,7 @@ Suite *ck_test_suite_cacher(void)
 	tcase_add_test(tc, test_cacher_filter_transitions);
 	tcase_add_test(tc, test_cacher_bookmarks);
 	tcase_add_test(tc, test_cacher_fanout_1000);
+	tcase_add_test(tc, test_cacher_other_encodings);
 	tcase_add_test(tc, test_cacher_slow_watcher);
 	tcase_add_test(tc, test_cacher_stop_closes_watchers);
 	tcase_add_test(tc, test_cacher_watch_stop_races);

@@ -61,18 +61,11 @@ static void req_drop(const char *method, const char *path, const char *body, lon
 	json_object_put(req(method, path, body, want));
 }
 
-/* A 422 whose message holds msg and whose first cause is field with reason. */
+/* method path body answers a 422 holding msg whose first cause is (field, reason). */
 static void expect_invalid(const char *method, const char *path, const char *body, const char *msg,
 			   const char *field, const char *reason)
 {
-	json_object *st = req(method, path, body, 422);
-	ck_assert_str_eq(ck_test_api_str(st, "reason"), "Invalid");
-	ck_assert_msg(strstr(ck_test_api_str(st, "message"), msg) != NULL,
-		      "message '%s' lacks '%s'", ck_test_api_str(st, "message"), msg);
-	json_object *cause = json_object_array_get_idx(ck_obj_path(st, "details.causes"), 0);
-	ck_assert_str_eq(ck_test_api_str(cause, "field"), field);
-	ck_assert_str_eq(ck_test_api_str(cause, "reason"), reason);
-	json_object_put(st);
+	ck_test_api_expect_invalid(req(method, path, body, 422), msg, field, reason, true);
 }
 
 #define PCS "/apis/scheduling.k8s.io/v1/priorityclasses"
@@ -154,7 +147,42 @@ START_TEST(test_priorityclasses)
 	req_drop("PATCH", PCS "/def", "{\"globalDefault\":true,\"description\":\"x\"}", 200);
 	req_drop("PATCH", PCS "/high", "{\"globalDefault\":true}", 403);
 
-	ck_test_expect_protobuf_matches_json(base, PCS "/zero", 200);
+	/* the system classes stay: no delete, no new value, no globalDefault */
+	for (size_t i = 0; i < 2; i++) {
+		static const char *const names[] = { "system-node-critical",
+						     "system-cluster-critical" };
+		char path[128], want[256];
+		snprintf(path, sizeof(path), PCS "/%s", names[i]);
+		st = req("DELETE", path, NULL, 403);
+		snprintf(want, sizeof(want),
+			 "priorityclasses.scheduling.k8s.io \"%s\" is forbidden: "
+			 "this is a system priority class and cannot be deleted",
+			 names[i]);
+		ck_assert_str_eq(ck_test_api_str(st, "reason"), "Forbidden");
+		ck_assert_str_eq(ck_test_api_str(st, "message"), want);
+		ck_assert_int_eq(ck_test_api_num(st, "code"), 403);
+		json_object_put(st);
+		snprintf(path, sizeof(path), PCS "/%s?dryRun=All", names[i]);
+		json_object_put(ck_test_api_req(base, "DELETE", path, NULL, NULL, 403));
+	}
+	expect_invalid("PATCH", PCS "/system-node-critical", "{\"value\":5}",
+		       "metadata.name: Forbidden: priority class names with 'system-' prefix are "
+		       "reserved for system use only. error: value of system-node-critical "
+		       "PriorityClass must be 2000001000",
+		       "metadata.name", "FieldValueForbidden");
+	expect_invalid("PATCH", PCS "/system-cluster-critical", "{\"globalDefault\":true}",
+		       "error: globalDefault of system-cluster-critical PriorityClass must be "
+		       "false",
+		       "metadata.name", "FieldValueForbidden");
+	pc = req("PATCH", PCS "/system-cluster-critical", "{\"description\":\"mine\"}", 200);
+	ck_assert_str_eq(ck_test_api_str(pc, "description"), "mine");
+	json_object_put(pc);
+	pc = req("GET", PCS "/system-node-critical", NULL, 200);
+	ck_assert_int_eq(ck_test_api_num(pc, "value"), 2000001000);
+	json_object_put(pc);
+	req_drop("DELETE", PCS "/zero", NULL, 200);
+
+	ck_test_expect_protobuf_matches_json(base, PCS "/high", 200);
 	ck_test_expect_protobuf_matches_json(base, PCS "/system-node-critical", 200);
 	ck_test_expect_protobuf_matches_json(base, PCS, 200);
 }

@@ -194,6 +194,92 @@ START_TEST(test_openapi_v3)
 	ck_assert(has_param(at(doc, status_patch), "fieldValidation"));
 	const char *nodes[] = { "paths", "/api/v1/nodes/{name}", "patch", NULL };
 	ck_assert_ptr_nonnull(at(doc, nodes));
+
+	/* watches: the list operation's watch parameter, and upstream's
+	 * deprecated watch paths answering WatchEvents, stream forms included */
+	const char *list[] = { "paths", "/api/v1/namespaces/{namespace}/pods", "get", NULL };
+	ck_assert(has_param(at(doc, list), "watch"));
+	ck_assert(has_param(at(doc, list), "allowWatchBookmarks"));
+	static const struct {
+		const char *path, *action, *id;
+		bool name, ns;
+	} watches[] = {
+		{ "/api/v1/watch/namespaces/{namespace}/pods/{name}", "watch",
+		  "watchCoreV1NamespacedPod", true, true },
+		{ "/api/v1/watch/namespaces/{namespace}/pods", "watchlist",
+		  "watchCoreV1NamespacedPodList", false, true },
+		{ "/api/v1/watch/pods", "watchlist", "watchCoreV1PodListForAllNamespaces", false,
+		  false },
+		{ "/api/v1/watch/nodes/{name}", "watch", "watchCoreV1Node", true, false },
+		{ "/api/v1/watch/nodes", "watchlist", "watchCoreV1NodeList", false, false },
+		{ "/api/v1/watch/namespaces/{name}", "watch", "watchCoreV1Namespace", true, false },
+	};
+	for (size_t i = 0; i < sizeof(watches) / sizeof(watches[0]); i++) {
+		const char *item_path[] = { "paths", watches[i].path, NULL };
+		json_object *item = at(doc, item_path);
+		ck_assert_msg(item != NULL, "no %s", watches[i].path);
+		const char *get_op[] = { "get", NULL };
+		json_object *wop = at(item, get_op);
+		ck_assert_ptr_nonnull(wop);
+		ck_assert_msg(json_object_object_length(item) == 2, "%s: only get and parameters",
+			      watches[i].path);
+		const char *action[] = { "x-kubernetes-action", NULL };
+		const char *id[] = { "operationId", NULL };
+		const char *desc[] = { "description", NULL };
+		ck_assert_str_eq(at_str(wop, action), watches[i].action);
+		ck_assert_str_eq(at_str(wop, id), watches[i].id);
+		ck_assert_ptr_nonnull(strstr(at_str(wop, desc), ". deprecated: use the 'watch' "
+								"parameter with a list operation"));
+		const char *wkind[] = { "x-kubernetes-group-version-kind", "kind", NULL };
+		ck_assert_str_eq(at_str(wop, wkind), strstr(watches[i].id, "Pod") ? "Pod"
+						     : strstr(watches[i].id, "Namespace")
+							 ? "Namespace"
+							 : "Node");
+		const char *stream[] = {
+			"responses", "200",
+			"content",   "application/vnd.kubernetes.protobuf;stream=watch",
+			"schema",    "$ref",
+			NULL
+		};
+		ck_assert_str_eq(
+		    at_str(wop, stream),
+		    "#/components/schemas/io.k8s.apimachinery.pkg.apis.meta.v1.WatchEvent");
+		const char *json_stream[] = { "responses", "200", "content",
+					      "application/json;stream=watch", NULL };
+		ck_assert_ptr_nonnull(at(wop, json_stream));
+		/* the list's query parameters, then name and namespace when in the path,
+		 * all sorted by name as upstream */
+		ck_assert(has_param(item, "watch") && has_param(item, "resourceVersion") &&
+			  has_param(item, "allowWatchBookmarks") && has_param(item, "pretty"));
+		ck_assert(has_param(item, "name") == watches[i].name);
+		ck_assert(has_param(item, "namespace") == watches[i].ns);
+		json_object *params = NULL;
+		json_object_object_get_ex(item, "parameters", &params);
+		for (size_t j = 1; j < json_object_array_length(params); j++) {
+			const char *pname[] = { "name", NULL };
+			ck_assert_int_lt(
+			    strcmp(at_str(json_object_array_get_idx(params, j - 1), pname),
+				   at_str(json_object_array_get_idx(params, j), pname)),
+			    0);
+		}
+	}
+	/* componentstatuses are listed, not watched: no watch path */
+	const char *cs_watch[] = { "paths", "/api/v1/watch/componentstatuses", NULL };
+	ck_assert_ptr_null(at(doc, cs_watch));
+	const char *we_required[] = { "components", "schemas",
+				      "io.k8s.apimachinery.pkg.apis.meta.v1.WatchEvent", "required",
+				      NULL };
+	json_object *req = at(doc, we_required);
+	ck_assert_int_eq(json_object_array_length(req), 2);
+	ck_assert_str_eq(json_object_get_string(json_object_array_get_idx(req, 0)), "object");
+	ck_assert_str_eq(json_object_get_string(json_object_array_get_idx(req, 1)), "type");
+	const char *we_object[] = {
+		"components", "schemas", "io.k8s.apimachinery.pkg.apis.meta.v1.WatchEvent",
+		"properties", "object",	 "allOf",
+		"0",	      "$ref",	 NULL
+	};
+	ck_assert_str_eq(at_str(doc, we_object),
+			 "#/components/schemas/io.k8s.apimachinery.pkg.runtime.RawExtension");
 	json_object_put(doc);
 
 	/* If-None-Match, then a stale hash, which redirects to the current one */
@@ -237,6 +323,17 @@ START_TEST(test_openapi_v2)
 		"patch", NULL
 	};
 	ck_assert(has_param(at(doc, rbac), "fieldValidation"));
+	const char *watch[] = { "paths",
+				"/apis/apps/v1/watch/namespaces/{namespace}/deployments/{name}",
+				"get", NULL };
+	json_object *wop = at(doc, watch);
+	const char *action[] = { "x-kubernetes-action", NULL };
+	ck_assert_str_eq(at_str(wop, action), "watch");
+	const char *produces[] = { "produces", "4", NULL };
+	ck_assert_str_eq(at_str(wop, produces), "application/vnd.kubernetes.protobuf;stream=watch");
+	const char *schema[] = { "responses", "200", "schema", "$ref", NULL };
+	ck_assert_str_eq(at_str(wop, schema),
+			 "#/definitions/io.k8s.apimachinery.pkg.apis.meta.v1.WatchEvent");
 	json_object_put(doc);
 	/* in protobuf (gnostic's Document), as kubectl asks for it */
 	get("/openapi/v2", "application/com.github.proto-openapi.spec.v2@v1.0+protobuf", &r);

@@ -5,16 +5,15 @@
  */
 #include <check.h>
 #include <json-c/json.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "../lib/apiserver.h"
 #include "../lib/etcd.h"
 #include "../lib/http.h"
 #include "../lib/runner.h"
+#include "../lib/watch.h"
 #include "apimachinery/object.h"
 
 static struct ck_test_etcd *etcd;
@@ -37,45 +36,17 @@ static void teardown(void)
 	ck_test_etcd_free(etcd);
 }
 
-struct watch {
-	char url[1024];
-	struct ck_test_response r;
-	pthread_t thread;
-};
-
-static void *run_watch(void *arg)
-{
-	struct watch *w = arg;
-	ck_test_http("GET", w->url, NULL, NULL, NULL, &w->r);
-	return NULL;
-}
-
 /* Starts a watch on server s (path with query); it ends by timeoutSeconds. */
-static void watch_start(struct watch *w, struct ck_test_apiserver *s, const char *path)
+static void watch_start(struct ck_test_watch *w, struct ck_test_apiserver *s, const char *path)
 {
-	snprintf(w->url, sizeof(w->url), "%s%s", ck_test_apiserver_url(s), path);
-	pthread_create(&w->thread, NULL, run_watch, w);
-	usleep(300 * 1000); /* let the watch register before the changes */
+	ck_test_watch_start(w, ck_test_apiserver_url(s), path, NULL);
 }
 
 /* Waits for the watch to end; returns its events as a JSON array (owned). */
-static json_object *watch_events(struct watch *w)
+static json_object *watch_events(struct ck_test_watch *w)
 {
-	pthread_join(w->thread, NULL);
-	ck_assert_int_eq(w->r.code, 200);
-	json_object *events = json_object_new_array();
-	const char *p = ck_buf_str(&w->r.body);
-	while (*p) {
-		const char *nl = strchr(p, '\n');
-		ck_assert_msg(nl != NULL, "a frame without its newline: %s", p);
-		char *line = strndup(p, (size_t)(nl - p));
-		json_object *ev = json_tokener_parse(line);
-		ck_assert_msg(ev != NULL, "not JSON: %s", line);
-		free(line);
-		json_object_array_add(events, ev);
-		p = nl + 1;
-	}
-	ck_test_response_release(&w->r);
+	json_object *events = ck_test_watch_events(w);
+	ck_test_watch_release(w);
 	return events;
 }
 
@@ -107,7 +78,7 @@ START_TEST(test_watch_sequence_and_selectors)
 		 "&timeoutSeconds=3",
 		 ck_obj_path_str(l, "metadata.resourceVersion"));
 	json_object_put(l);
-	struct watch all, sel;
+	struct ck_test_watch all, sel;
 	watch_start(&all, api, path);
 	watch_start(&sel, api,
 		    "/api/v1/namespaces/default/configmaps?watch=1&labelSelector=app%3Dweb"
@@ -162,7 +133,7 @@ START_TEST(test_watch_initial_state_and_too_old)
 	json_object_put(call(api, "POST", "/api/v1/namespaces/default/secrets",
 			     "{\"metadata\":{\"name\":\"s0\"}}", 201));
 	/* rv unset: a synthetic ADDED for what exists, then changes. */
-	struct watch w;
+	struct ck_test_watch w;
 	watch_start(&w, api, "/api/v1/namespaces/default/secrets?watch=true&timeoutSeconds=2");
 	json_object *ev = watch_events(&w);
 	ck_assert_uint_eq(json_object_array_length(ev), 1);
@@ -195,7 +166,7 @@ START_TEST(test_two_apiservers_one_etcd)
 		 "&timeoutSeconds=3",
 		 ck_obj_path_str(l, "metadata.resourceVersion"));
 	json_object_put(l);
-	struct watch w;
+	struct ck_test_watch w;
 	watch_start(&w, api2, path);
 	json_object_put(call(api, "POST", "/api/v1/namespaces/default/configmaps",
 			     "{\"metadata\":{\"name\":\"shared\"}}", 201));
@@ -222,7 +193,7 @@ START_TEST(test_watch_bookmarks_only_when_asked)
 		 "&timeoutSeconds=3",
 		 ck_obj_path_str(l, "metadata.resourceVersion"));
 	json_object_put(l);
-	struct watch with, without;
+	struct ck_test_watch with, without;
 	watch_start(&with, api, path);
 	watch_start(&without, api, path2);
 	/* A change the watchers filter out moves the cache past their start: as

@@ -1,6 +1,7 @@
 #include "api.h"
 
 #include <check.h>
+#include <string.h>
 
 #include "apimachinery/object.h"
 #include "apiserver.h"
@@ -44,4 +45,25 @@ int64_t ck_test_api_num(json_object *o, const char *dotted)
 {
 	json_object *v = ck_obj_path(o, dotted);
 	return v ? json_object_get_int64(v) : -1;
+}
+
+void ck_test_api_expect_invalid(json_object *st, const char *want, const char *field,
+				const char *reason, bool first_cause)
+{
+	ck_assert_str_eq(ck_test_api_str(st, "reason"), "Invalid");
+	ck_assert_msg(strstr(ck_test_api_str(st, "message"), want) != NULL,
+		      "message '%s' lacks '%s'", ck_test_api_str(st, "message"), want);
+	json_object *causes = ck_obj_path(st, "details.causes");
+	size_t n = causes && json_object_is_type(causes, json_type_array)
+		       ? json_object_array_length(causes)
+		       : 0;
+	bool found = false;
+	for (size_t i = 0; i < n && !found && (i == 0 || !first_cause); i++) {
+		json_object *c = json_object_array_get_idx(causes, i);
+		found = strcmp(ck_test_api_str(c, "field"), field) == 0 &&
+			strcmp(ck_test_api_str(c, "reason"), reason) == 0;
+	}
+	ck_assert_msg(found, "no %scause (%s, %s) in %s", first_cause ? "first " : "", field,
+		      reason, json_object_to_json_string(st));
+	json_object_put(st);
 }

@@ -6,6 +6,7 @@
 #define CK_TEST_API_H
 
 #include <json-c/json.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 struct ck_test_etcd;
@@ -27,6 +28,14 @@ void ck_test_api_stop(struct ck_test_etcd **etcd, struct ck_test_apiserver **api
  */
 json_object *ck_test_api_req(const char *base, const char *method, const char *path,
 			     const char *body, const char *content_type, long want);
+
+/*
+ * Asserts that st (a Status, taken) is an Invalid whose message contains
+ * want and which has a cause (field, reason): its first cause when
+ * first_cause is true, any cause otherwise.
+ */
+void ck_test_api_expect_invalid(json_object *st, const char *want, const char *field,
+				const char *reason, bool first_cause);
 
 /* The string at a dotted path, "" when missing. */
 const char *ck_test_api_str(json_object *o, const char *dotted);

@@ -175,6 +175,19 @@ START_TEST(test_field_errors_bodies)
 }
 END_TEST
 
+/* field.Invalid(path, field.OmitValueType{}, detail): the value is left out. */
+START_TEST(test_field_errors_omit_value)
+{
+	struct ck_field_errors l;
+	ck_field_errors_init(&l);
+	ck_field_errors_add_invalid_omit_value(&l, "spec.rules[1]", "one of a or b is required");
+	ck_assert_int_eq(l.items[0].type, CK_FIELD_ERROR_INVALID);
+	ck_assert_str_eq(body_of(&l), "Invalid value: one of a or b is required");
+	check_string(&l.items[0], "spec.rules[1]: Invalid value: one of a or b is required");
+	ck_field_errors_release(&l);
+}
+END_TEST
+
 /* TestToAggregate: duplicates collapse; one message bare, several in brackets. */
 START_TEST(test_field_errors_aggregate)
 {
@@ -256,6 +269,7 @@ Suite *ck_test_suite_field_errors(void)
 	TCase *tc = tcase_create("core");
 	tcase_add_test(tc, test_field_errors_types);
 	tcase_add_test(tc, test_field_errors_bodies);
+	tcase_add_test(tc, test_field_errors_omit_value);
 	tcase_add_test(tc, test_field_errors_aggregate);
 	tcase_add_test(tc, test_field_errors_path);
 	suite_add_tcase(s, tc);

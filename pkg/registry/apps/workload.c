@@ -134,14 +134,14 @@ const struct ck_scale_paths ck_workload_scale_paths = {
 };
 
 const struct ck_subresource ck_workload_scalable_subresources[] = {
-	{ "status", CK_SUB_STATUS, CK_VERB_GET | CK_VERB_UPDATE | CK_VERB_PATCH, 0, 0, 0, NULL },
+	CK_SUBRESOURCE_STATUS,
 	{ "scale", CK_SUB_SCALE, CK_VERB_GET | CK_VERB_UPDATE | CK_VERB_PATCH, "autoscaling", "v1",
-	  "Scale", NULL },
+	  .kind_name = "Scale" },
 	{ 0 },
 };
 
 const struct ck_subresource ck_workload_status_subresources[] = {
-	{ "status", CK_SUB_STATUS, CK_VERB_GET | CK_VERB_UPDATE | CK_VERB_PATCH, 0, 0, 0, NULL },
+	CK_SUBRESOURCE_STATUS,
 	{ 0 },
 };
 

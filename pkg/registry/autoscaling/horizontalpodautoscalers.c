@@ -9,9 +9,11 @@
  * scaling rules), ValidateHorizontalPodAutoscaler, generation, /status, and
  * the `kubectl get hpa` columns.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "apimachinery/field_errors.h"
 #include "apimachinery/object.h"
@@ -167,6 +169,178 @@ static void set_annotation(json_object *obj, const char *key, json_object *value
 	    json_object_new_string(json_object_to_json_string_ext(value, JSON_C_TO_STRING_PLAIN)));
 }
 
+/*
+ * spec.behavior in v1's annotation. Upstream marshals its internal type,
+ * which has no JSON tags, so the annotation holds Go's field names in struct
+ * order, nil pointers and slices as null: {"ScaleUp":{"StabilizationWindow
+ * Seconds":0,"SelectPolicy":"Max","Policies":[{"Type":"Pods","Value":4,
+ * "PeriodSeconds":15}]},"ScaleDown":...}. Reading it back is Go's
+ * json.Unmarshal into that type: keys match case-insensitively (a later key
+ * wins), unknown keys are ignored, and any value of the wrong type drops the
+ * whole annotation ("only move well-formed data from annotations to fields").
+ */
+struct go_field {
+	const char *go;	  /* "StabilizationWindowSeconds" */
+	const char *json; /* "stabilizationWindowSeconds" */
+	enum { GO_INT32, GO_STRING, GO_RULES, GO_POLICIES } type;
+	bool pointer; /* a pointer or slice: null when absent, omitted from v2 when nil */
+};
+
+static const struct go_field behavior_fields[] = {
+	{ "ScaleUp", "scaleUp", GO_RULES, true },
+	{ "ScaleDown", "scaleDown", GO_RULES, true },
+	{ 0 },
+};
+static const struct go_field rules_fields[] = {
+	{ "StabilizationWindowSeconds", "stabilizationWindowSeconds", GO_INT32, true },
+	{ "SelectPolicy", "selectPolicy", GO_STRING, true },
+	{ "Policies", "policies", GO_POLICIES, true },
+	{ 0 },
+};
+static const struct go_field policy_fields[] = {
+	{ "Type", "type", GO_STRING, false },
+	{ "Value", "value", GO_INT32, false },
+	{ "PeriodSeconds", "periodSeconds", GO_INT32, false },
+	{ 0 },
+};
+
+static json_object *go_encode(json_object *v2, const struct go_field *fields);
+
+/* One field's value from v2's form to Go's; owned (NULL is null). */
+static json_object *go_encode_value(json_object *v, const struct go_field *f)
+{
+	if (!v || json_object_is_type(v, json_type_null))
+		return f->pointer	      ? NULL
+		       : f->type == GO_STRING ? json_object_new_string("")
+					      : json_object_new_int(0);
+	if (f->type == GO_RULES)
+		return go_encode(v, rules_fields);
+	if (f->type == GO_POLICIES) {
+		json_object *out = json_object_new_array();
+		for (size_t i = 0; i < ck_core_len(v); i++)
+			json_object_array_add(out, go_encode(ck_core_at(v, i), policy_fields));
+		return out;
+	}
+	return ck_obj_copy(v);
+}
+
+/* A v2 behavior, rules or policy object in Go's form; owned. */
+static json_object *go_encode(json_object *v2, const struct go_field *fields)
+{
+	json_object *out = json_object_new_object();
+	for (const struct go_field *f = fields; f->go; f++)
+		json_object_object_add(out, f->go, go_encode_value(ck_core_get(v2, f->json), f));
+	return out;
+}
+
+/* go's member for a Go field name: the exact name, else the last case-insensitive match. */
+static json_object *go_lookup(json_object *go, const char *name)
+{
+	json_object *val = NULL;
+	bool exact = false;
+	if (!json_object_is_type(go, json_type_object))
+		return NULL;
+	json_object_object_foreach (go, k, v) {
+		if (ck_streq(k, name)) {
+			val = v;
+			exact = true;
+		} else if (!exact && strcasecmp(k, name) == 0) {
+			val = v;
+		}
+	}
+	return val;
+}
+
+static json_object *go_decode(json_object *go, const struct go_field *fields, bool *ok);
+
+/*
+ * One field's Go value in v2's form (*ret owned, NULL for nil); false on a
+ * type error (*ret, when set, is still the caller's to free).
+ */
+static bool go_decode_value(json_object *v, const struct go_field *f, json_object **ret)
+{
+	bool ok = true;
+	*ret = NULL;
+	if (!v || json_object_is_type(v, json_type_null))
+		return true; /* null leaves the field as it was: zero */
+	switch (f->type) {
+	case GO_INT32: {
+		if (!json_object_is_type(v, json_type_int))
+			return false;
+		int64_t n = json_object_get_int64(v);
+		if (n < INT32_MIN || n > INT32_MAX)
+			return false;
+		*ret = json_object_new_int64(n);
+		return true;
+	}
+	case GO_STRING:
+		if (!json_object_is_type(v, json_type_string))
+			return false;
+		*ret = json_object_new_string(json_object_get_string(v));
+		return true;
+	case GO_RULES:
+		*ret = go_decode(v, rules_fields, &ok);
+		return ok;
+	case GO_POLICIES:
+		if (!json_object_is_type(v, json_type_array))
+			return false;
+		*ret = json_object_new_array();
+		for (size_t i = 0; ok && i < ck_core_len(v); i++)
+			json_object_array_add(*ret,
+					      go_decode(ck_core_at(v, i), policy_fields, &ok));
+		return ok;
+	}
+	return false;
+}
+
+/*
+ * A Go-form object (an object or null) in v2's form, as json.Unmarshal
+ * fills the struct: owned, or NULL with *ok false on a type error.
+ */
+static json_object *go_decode(json_object *go, const struct go_field *fields, bool *ok)
+{
+	json_object *out = json_object_new_object();
+	if (go && !json_object_is_type(go, json_type_null) &&
+	    !json_object_is_type(go, json_type_object))
+		*ok = false;
+	for (const struct go_field *f = fields; *ok && f->go; f++) {
+		json_object *val = go_lookup(go, f->go);
+		json_object *dv = NULL;
+		if (!go_decode_value(val, f, &dv)) {
+			json_object_put(dv);
+			*ok = false;
+			break;
+		}
+		if (dv)
+			json_object_object_add(out, f->json, dv);
+		else if (!f->pointer)
+			json_object_object_add(out, f->json,
+					       f->type == GO_STRING ? json_object_new_string("")
+								    : json_object_new_int(0));
+	}
+	if (!*ok) {
+		json_object_put(out);
+		return NULL;
+	}
+	return out;
+}
+
+/* The v2 behavior in v1's annotation (owned), or NULL when none or malformed. */
+static json_object *behavior_from_annotation(json_object *obj)
+{
+	const char *text = ck_core_str(ck_obj_annotations(obj), ANN_BEHAVIOR);
+	json_object *go = *text ? json_tokener_parse(text) : NULL;
+	bool ok = go != NULL;
+	json_object *b = ok ? go_decode(go, behavior_fields, &ok) : NULL;
+	json_object_put(go);
+	if (b && !json_object_object_length(b)) {
+		/* behavior == HorizontalPodAutoscalerBehavior{}: nothing to move */
+		json_object_put(b);
+		b = NULL;
+	}
+	return b;
+}
+
 /* A v1 HorizontalPodAutoscaler in v2's form (Convert_v1_..._To_autoscaling_...). Owned. */
 static json_object *v2_from_v1(json_object *v1)
 {
@@ -192,7 +366,8 @@ static json_object *v2_from_v1(json_object *v1)
 		json_object_object_add(spec, "metrics", metrics);
 	else
 		json_object_put(metrics);
-	json_object *behavior = take_annotation(out, ANN_BEHAVIOR);
+	json_object *behavior = behavior_from_annotation(out);
+	json_object_put(take_annotation(out, ANN_BEHAVIOR));
 	if (behavior)
 		json_object_object_add(spec, "behavior", behavior);
 
@@ -257,7 +432,9 @@ static json_object *v1_from_v2(json_object *v2)
 	json_object_object_del(spec, "metrics");
 	json_object *behavior = ck_core_obj(spec, "behavior");
 	if (behavior) {
-		set_annotation(out, ANN_BEHAVIOR, behavior);
+		json_object *go = go_encode(behavior, behavior_fields);
+		set_annotation(out, ANN_BEHAVIOR, go);
+		json_object_put(go);
 		json_object_object_del(spec, "behavior");
 	}
 	json_object *status = ck_core_obj(out, "status");
@@ -502,13 +679,16 @@ static void validate_rules(json_object *rules, const char *path, struct ck_field
 	}
 	json_object *sp = ck_core_get(rules, "selectPolicy");
 	const char *s = ck_core_str(rules, "selectPolicy");
-	if (sp && !ck_streq(s, "Max") && !ck_streq(s, "Min") && !ck_streq(s, "Disabled")) {
-		static const char *const valid[] = { "Max", "Min", "Disabled" };
+	if (sp && !json_object_is_type(sp, json_type_null) && !ck_streq(s, "Max") &&
+	    !ck_streq(s, "Min") && !ck_streq(s, "Disabled")) {
+		/* validSelectPolicyTypesList: sorted */
+		static const char *const valid[] = { "Disabled", "Max", "Min" };
 		snprintf(at, sizeof(at), "%s.selectPolicy", path);
 		ck_field_errors_add_not_supported(e, at, sp, valid, 3);
 	}
+	/* Even a Disabled direction needs a policy, as upstream's validation says. */
 	json_object *policies = ck_core_arr(rules, "policies");
-	if (!ck_core_len(policies) && !ck_streq(s, "Disabled")) {
+	if (!ck_core_len(policies)) {
 		snprintf(at, sizeof(at), "%s.policies", path);
 		ck_field_errors_add_required(e, at, "must specify at least one Policy");
 	}
@@ -516,17 +696,24 @@ static void validate_rules(json_object *rules, const char *path, struct ck_field
 		json_object *pol = ck_core_at(policies, i);
 		const char *type = ck_core_str(pol, "type");
 		if (!ck_streq(type, "Pods") && !ck_streq(type, "Percent")) {
-			static const char *const valid[] = { "Pods", "Percent" };
+			static const char *const valid[] = { "Percent", "Pods" };
+			json_object *empty =
+			    ck_core_get(pol, "type") ? NULL : json_object_new_string("");
 			snprintf(at, sizeof(at), "%s.policies[%zu].type", path, i);
-			ck_field_errors_add_not_supported(e, at, ck_core_get(pol, "type"), valid,
-							  2);
+			ck_field_errors_add_not_supported(
+			    e, at, empty ? empty : ck_core_get(pol, "type"), valid, 2);
+			json_object_put(empty);
 		}
-		if (!ck_core_int(pol, "value", &v) || v <= 0) {
+		/* value and periodSeconds are plain int32s: absent reads as 0 */
+		v = 0;
+		ck_core_int(pol, "value", &v);
+		if (v <= 0) {
 			snprintf(at, sizeof(at), "%s.policies[%zu].value", path, i);
 			ck_field_errors_add_invalid_int(e, at, v, "must be greater than zero");
 		}
 		v = 0;
-		if (!ck_core_int(pol, "periodSeconds", &v) || v <= 0 || v > 1800) {
+		ck_core_int(pol, "periodSeconds", &v);
+		if (v <= 0 || v > 1800) {
 			snprintf(at, sizeof(at), "%s.policies[%zu].periodSeconds", path, i);
 			ck_field_errors_add_invalid_int(e, at, v,
 							v <= 0

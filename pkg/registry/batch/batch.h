@@ -13,8 +13,10 @@ struct ck_field_errors;
 
 /*
  * validateJobSpec of spec (borrowed, may be NULL) at path ("spec",
- * "spec.jobTemplate.spec"): counts, completionMode, podReplacementPolicy,
- * the pod template and its restartPolicy (OnFailure or Never).
+ * "spec.jobTemplate.spec"): counts, completionMode, the per-index backoff
+ * limits, podFailurePolicy (rules, actions, onExitCodes, onPodConditions),
+ * podReplacementPolicy, the pod template and its restartPolicy (OnFailure
+ * or Never; Never with a podFailurePolicy).
  */
 void ck_batch_validate_job_spec(json_object *spec, const char *path, struct ck_field_errors *errs);
 

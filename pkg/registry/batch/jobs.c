@@ -3,9 +3,11 @@
  * and parallelism 1, backoffLimit 6, completionMode NonIndexed, suspend
  * false, podReplacementPolicy, labels from the template, the template's
  * PodSpec), the generated selector (batch.kubernetes.io/controller-uid and
- * job-name labels), ValidateJob, ValidateJobUpdate (selector, template,
- * completions, completionMode immutable), jobs/status, and the `kubectl get
- * jobs` columns.
+ * job-name labels), ValidateJob (with podFailurePolicy and the per-index
+ * backoff limits), ValidateJobUpdate (selector, template, completions,
+ * completionMode, podFailurePolicy immutable), the alpha fields v1.30 drops
+ * (successPolicy, managedBy), jobs/status, and the `kubectl get jobs`
+ * columns.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +30,13 @@
 #include "util/time.h"
 
 #define MAX_PARALLELISM_INDEXED 100000
+#define MAX_FAILED_INDEXES 100000
+#define COMPLETIONS_SOFT_LIMIT 100000
+#define PARALLELISM_LIMIT_HIGH_COMPLETIONS 10000
+#define MAX_FAILED_INDEXES_HIGH_COMPLETIONS 10000
+#define MAX_POD_FAILURE_POLICY_RULES 20
+#define MAX_ON_EXIT_CODES_VALUES 255
+#define MAX_ON_POD_CONDITIONS_PATTERNS 20
 
 /* The labels a generated selector puts on the pods: legacy, then prefixed. */
 static const char *const name_labels[] = { "job-name", "batch.kubernetes.io/job-name" };
@@ -89,8 +98,25 @@ static void generate_selector(json_object *obj)
 		json_object_object_add(ml, uid_labels[1], json_object_new_string(uid));
 }
 
+/*
+ * dropDisabledFields: successPolicy (JobSuccessPolicy) and managedBy
+ * (JobManagedBy) are alpha in v1.30, off by default, so they are dropped
+ * unless the old object (may be NULL) already uses them.
+ */
+static void drop_disabled_fields(json_object *obj, json_object *old)
+{
+	static const char *const gated[] = { "successPolicy", "managedBy" };
+	json_object *spec = ck_core_obj(obj, "spec"), *ospec = ck_core_obj(old, "spec");
+	for (size_t i = 0; spec && i < CK_ARRAY_SIZE(gated); i++) {
+		json_object *v = ck_core_get(ospec, gated[i]);
+		if (!v || json_object_is_type(v, json_type_null))
+			json_object_object_del(spec, gated[i]);
+	}
+}
+
 static void prepare_create(json_object *obj)
 {
+	drop_disabled_fields(obj, NULL);
 	if (!manual_selector(ck_core_obj(obj, "spec")))
 		generate_selector(obj);
 	defaults(obj);
@@ -99,7 +125,7 @@ static void prepare_create(json_object *obj)
 
 static void prepare_update(json_object *obj, json_object *old)
 {
-	(void)old;
+	drop_disabled_fields(obj, old);
 	defaults(obj);
 }
 
@@ -139,14 +165,237 @@ static void validate_generated_selector(json_object *obj, struct ck_field_errors
 		has_label(labels, name_labels[i], name, e);
 }
 
+/* Whether the pod template of spec has a container or init container called name. */
+static bool has_container(json_object *spec, const char *name)
+{
+	static const char *const lists[] = { "containers", "initContainers" };
+	json_object *pod = ck_obj_path(spec, "template.spec");
+	for (size_t l = 0; l < CK_ARRAY_SIZE(lists); l++) {
+		json_object *cs = ck_core_arr(pod, lists[l]);
+		for (size_t i = 0; i < ck_core_len(cs); i++)
+			if (ck_streq(ck_core_str(ck_core_at(cs, i), "name"), name))
+				return true;
+	}
+	return false;
+}
+
+/*
+ * A Required "valid values: [...]" (Go's %q of a sorted []string) when v is
+ * absent or "", else NotSupported unless v is one of valid (sorted).
+ */
+static void validate_enum(json_object *o, const char *key, const char *const *valid, size_t n,
+			  const char *path, struct ck_field_errors *e)
+{
+	const char *v = ck_core_str(o, key);
+	if (!*v) {
+		struct ck_buf msg = CK_BUF_INIT;
+		ck_buf_adds(&msg, "valid values: [");
+		for (size_t i = 0; i < n; i++)
+			ck_buf_addf(&msg, "%s\"%s\"", i ? " " : "", valid[i]);
+		ck_buf_addc(&msg, ']');
+		ck_field_errors_add_required(e, path, ck_buf_str(&msg));
+		ck_buf_release(&msg);
+		return;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (ck_streq(v, valid[i]))
+			return;
+	ck_field_errors_add_not_supported(e, path, ck_core_get(o, key), valid, n);
+}
+
+/* validatePodFailurePolicyRuleOnExitCodes. */
+static void validate_on_exit_codes(json_object *spec, json_object *req, struct ck_buf *p,
+				   struct ck_field_errors *e)
+{
+	static const char *const operators[] = { "In", "NotIn" };
+	size_t m = ck_core_path_child(p, "operator");
+	validate_enum(req, "operator", operators, CK_ARRAY_SIZE(operators), ck_buf_str(p), e);
+	ck_buf_truncate(p, m);
+	json_object *cn = ck_core_get(req, "containerName");
+	if (cn && !json_object_is_type(cn, json_type_null) &&
+	    !has_container(spec, json_object_get_string(cn))) {
+		ck_core_path_child(p, "containerName");
+		ck_field_errors_add_invalid(e, ck_buf_str(p), cn,
+					    "must be one of the container or initContainer names "
+					    "in the pod template");
+		ck_buf_truncate(p, m);
+	}
+	json_object *values = ck_core_arr(req, "values");
+	size_t n = ck_core_len(values);
+	ck_core_path_child(p, "values");
+	if (!n) {
+		json_object *empty = values ? NULL : json_object_new_array();
+		ck_field_errors_add_invalid(e, ck_buf_str(p), values ? values : empty,
+					    "at least one value is required");
+		json_object_put(empty);
+	} else if (n > MAX_ON_EXIT_CODES_VALUES) {
+		ck_field_errors_add_too_many(e, ck_buf_str(p), (int)n, MAX_ON_EXIT_CODES_VALUES);
+	}
+	bool in = ck_streq(ck_core_str(req, "operator"), "In"), ordered = true;
+	int64_t prev = 0;
+	for (size_t i = 0; i < n; i++) {
+		json_object *jv = ck_core_at(values, i);
+		int64_t v = json_object_get_int64(jv);
+		size_t mi = ck_core_path_index(p, i);
+		if (in && v == 0)
+			ck_field_errors_add_invalid_int(e, ck_buf_str(p), v,
+							"must not be 0 for the In operator");
+		for (size_t j = 0; j < i; j++) {
+			if (json_object_get_int64(ck_core_at(values, j)) == v) {
+				ck_field_errors_add_duplicate(e, ck_buf_str(p), jv);
+				break;
+			}
+		}
+		if (i && prev > v)
+			ordered = false;
+		prev = v;
+		ck_buf_truncate(p, mi);
+	}
+	if (!ordered)
+		ck_field_errors_add_invalid(e, ck_buf_str(p), values, "must be ordered");
+	ck_buf_truncate(p, m);
+}
+
+/* validatePodFailurePolicyRuleOnPodConditions. */
+static void validate_on_pod_conditions(json_object *patterns, struct ck_buf *p,
+				       struct ck_field_errors *e)
+{
+	static const char *const statuses[] = { "False", "True", "Unknown" };
+	size_t n = ck_core_len(patterns);
+	if (n > MAX_ON_POD_CONDITIONS_PATTERNS)
+		ck_field_errors_add_too_many(e, ck_buf_str(p), (int)n,
+					     MAX_ON_POD_CONDITIONS_PATTERNS);
+	for (size_t i = 0; i < n; i++) {
+		json_object *pat = ck_core_at(patterns, i);
+		size_t m = ck_core_path_index(p, i);
+		size_t m2 = ck_core_path_child(p, "type");
+		ck_core_validate_qualified_name(ck_core_str(pat, "type"), ck_buf_str(p), e);
+		ck_buf_truncate(p, m2);
+		ck_core_path_child(p, "status");
+		validate_enum(pat, "status", statuses, CK_ARRAY_SIZE(statuses), ck_buf_str(p), e);
+		ck_buf_truncate(p, m);
+	}
+}
+
+/* validatePodFailurePolicy of spec (its podFailurePolicy is set) at p (.podFailurePolicy). */
+static void validate_pod_failure_policy(json_object *spec, struct ck_buf *p,
+					struct ck_field_errors *e)
+{
+	static const char *const actions[] = { "Count", "FailIndex", "FailJob", "Ignore" };
+	json_object *rules = ck_core_arr(ck_core_obj(spec, "podFailurePolicy"), "rules");
+	size_t n = ck_core_len(rules);
+	size_t m = ck_core_path_child(p, "rules");
+	if (n > MAX_POD_FAILURE_POLICY_RULES)
+		ck_field_errors_add_too_many(e, ck_buf_str(p), (int)n,
+					     MAX_POD_FAILURE_POLICY_RULES);
+	for (size_t i = 0; i < n; i++) {
+		json_object *rule = ck_core_at(rules, i);
+		size_t mi = ck_core_path_index(p, i);
+		size_t ma = ck_core_path_child(p, "action");
+		if (ck_streq(ck_core_str(rule, "action"), "FailIndex")) {
+			if (!ck_core_get(spec, "backoffLimitPerIndex"))
+				ck_field_errors_add_invalid(
+				    e, ck_buf_str(p), ck_core_get(rule, "action"),
+				    "requires the backoffLimitPerIndex to be "
+				    "set");
+		} else {
+			validate_enum(rule, "action", actions, CK_ARRAY_SIZE(actions),
+				      ck_buf_str(p), e);
+		}
+		ck_buf_truncate(p, ma);
+		json_object *codes = ck_core_obj(rule, "onExitCodes");
+		json_object *conds = ck_core_arr(rule, "onPodConditions");
+		if (codes) {
+			ck_core_path_child(p, "onExitCodes");
+			validate_on_exit_codes(spec, codes, p, e);
+			ck_buf_truncate(p, ma);
+		}
+		if (ck_core_len(conds)) {
+			ck_core_path_child(p, "onPodConditions");
+			validate_on_pod_conditions(conds, p, e);
+			ck_buf_truncate(p, ma);
+		}
+		if (codes && ck_core_len(conds))
+			ck_field_errors_add_invalid_omit_value(
+			    e, ck_buf_str(p),
+			    "specifying both OnExitCodes and OnPodConditions is not supported");
+		if (!codes && !ck_core_len(conds))
+			ck_field_errors_add_invalid_omit_value(
+			    e, ck_buf_str(p),
+			    "specifying one of OnExitCodes and OnPodConditions is required");
+		ck_buf_truncate(p, mi);
+	}
+	ck_buf_truncate(p, m);
+}
+
+/* The per-index backoff limits (JobBackoffLimitPerIndex, beta and on in v1.30). */
+static void validate_indexed_limits(json_object *spec, const char *path, bool indexed,
+				    struct ck_field_errors *e)
+{
+	char at[256];
+#define AT(child) (snprintf(at, sizeof(at), "%s.%s", path, child), at)
+	int64_t per_index, max_failed, completions, parallelism;
+	bool has_per_index = ck_core_int(spec, "backoffLimitPerIndex", &per_index);
+	bool has_max_failed = ck_core_int(spec, "maxFailedIndexes", &max_failed);
+	bool has_completions = ck_core_int(spec, "completions", &completions);
+	bool has_parallelism = ck_core_int(spec, "parallelism", &parallelism);
+	char msg[160];
+	if (has_max_failed && !has_per_index)
+		ck_field_errors_add_required(e, AT("backoffLimitPerIndex"),
+					     "when maxFailedIndexes is specified");
+	if (!indexed) {
+		if (has_per_index)
+			ck_field_errors_add_invalid_int(e, AT("backoffLimitPerIndex"), per_index,
+							"requires indexed completion mode");
+		if (has_max_failed)
+			ck_field_errors_add_invalid_int(e, AT("maxFailedIndexes"), max_failed,
+							"requires indexed completion mode");
+		return;
+	}
+	if (has_completions && has_max_failed && max_failed > completions)
+		ck_field_errors_add_invalid_int(e, AT("maxFailedIndexes"), max_failed,
+						"must be less than or equal to completions");
+	if (has_max_failed && max_failed > MAX_FAILED_INDEXES) {
+		snprintf(msg, sizeof(msg), "must be less than or equal to %d", MAX_FAILED_INDEXES);
+		ck_field_errors_add_invalid_int(e, AT("maxFailedIndexes"), max_failed, msg);
+	}
+	if (has_completions && completions > COMPLETIONS_SOFT_LIMIT && has_per_index) {
+		if (!has_max_failed) {
+			snprintf(msg, sizeof(msg), "must be specified when completions is above %d",
+				 COMPLETIONS_SOFT_LIMIT);
+			ck_field_errors_add_required(e, AT("maxFailedIndexes"), msg);
+		}
+		if (has_parallelism && parallelism > PARALLELISM_LIMIT_HIGH_COMPLETIONS) {
+			snprintf(msg, sizeof(msg),
+				 "must be less than or equal to %d when completions are above %d "
+				 "and used with backoff limit per index",
+				 PARALLELISM_LIMIT_HIGH_COMPLETIONS, COMPLETIONS_SOFT_LIMIT);
+			ck_field_errors_add_invalid_int(e, AT("parallelism"), parallelism, msg);
+		}
+		if (has_max_failed && max_failed > MAX_FAILED_INDEXES_HIGH_COMPLETIONS) {
+			snprintf(msg, sizeof(msg),
+				 "must be less than or equal to %d when completions are above %d "
+				 "and used with backoff limit per index",
+				 MAX_FAILED_INDEXES_HIGH_COMPLETIONS, COMPLETIONS_SOFT_LIMIT);
+			ck_field_errors_add_invalid_int(e, AT("maxFailedIndexes"), max_failed, msg);
+		}
+	}
+#undef AT
+}
+
 void ck_batch_validate_job_spec(json_object *spec, const char *path, struct ck_field_errors *e)
 {
 	struct ck_buf p = CK_BUF_INIT;
 	char at[256];
 #define AT(child) (snprintf(at, sizeof(at), "%s.%s", path, child), at)
 	int64_t v, completions = 0;
-	static const char *const nonneg[] = { "parallelism", "completions", "activeDeadlineSeconds",
-					      "backoffLimit", "ttlSecondsAfterFinished" };
+	static const char *const nonneg[] = { "parallelism",
+					      "completions",
+					      "activeDeadlineSeconds",
+					      "backoffLimit",
+					      "ttlSecondsAfterFinished",
+					      "backoffLimitPerIndex",
+					      "maxFailedIndexes" };
 	for (size_t i = 0; i < CK_ARRAY_SIZE(nonneg); i++)
 		if (ck_core_int(spec, nonneg[i], &v))
 			ck_core_validate_nonnegative(v, AT(nonneg[i]), e);
@@ -171,6 +420,13 @@ void ck_batch_validate_job_spec(json_object *spec, const char *path, struct ck_f
 				ck_field_errors_add_invalid_int(e, AT("parallelism"), v, msg);
 			}
 		}
+	}
+	validate_indexed_limits(spec, path,
+				ck_streq(ck_core_str(spec, "completionMode"), "Indexed"), e);
+	if (ck_core_obj(spec, "podFailurePolicy")) {
+		ck_buf_adds(&p, AT("podFailurePolicy"));
+		validate_pod_failure_policy(spec, &p, e);
+		ck_buf_reset(&p);
 	}
 	json_object *rp = ck_core_get(spec, "podReplacementPolicy");
 	if (rp) {
@@ -287,7 +543,8 @@ static void validate_update(json_object *obj, json_object *old, struct ck_field_
 		ck_workload_validate_immutable(t, ot, "spec.template", e);
 	}
 	static const char *const immutable[] = { "completionMode", "podFailurePolicy",
-						 "backoffLimitPerIndex" };
+						 "backoffLimitPerIndex", "managedBy",
+						 "successPolicy" };
 	for (size_t i = 0; i < CK_ARRAY_SIZE(immutable); i++) {
 		char path[64];
 		snprintf(path, sizeof(path), "spec.%s", immutable[i]);
@@ -296,13 +553,51 @@ static void validate_update(json_object *obj, json_object *old, struct ck_field_
 	}
 }
 
+/*
+ * ValidateJobStatusUpdate with v1.30's default feature gates: the counts are
+ * not negative, and status.uncountedTerminatedPods names each pod UID once,
+ * none empty. (The stricter transition rules, on completedIndexes, terminal
+ * conditions, startTime and completionTime, come with JobManagedBy, alpha
+ * and off in v1.30.)
+ */
 static void validate_status_update(json_object *obj, json_object *old, struct ck_field_errors *e)
 {
 	(void)old;
 	static const char *const nonneg[] = { "active", "succeeded",   "failed",
 					      "ready",	"terminating", NULL };
 	static const char *const none[] = { NULL };
-	ck_core_validate_replica_counts(ck_core_obj(obj, "status"), nonneg, none, NULL, e);
+	json_object *status = ck_core_obj(obj, "status");
+	ck_core_validate_replica_counts(status, nonneg, none, NULL, e);
+	json_object *uncounted = ck_core_obj(status, "uncountedTerminatedPods");
+	static const char *const lists[] = { "succeeded", "failed" };
+	struct ck_buf p = CK_BUF_INIT;
+	ck_buf_adds(&p, "status.uncountedTerminatedPods");
+	for (size_t l = 0; uncounted && l < CK_ARRAY_SIZE(lists); l++) {
+		size_t m = ck_core_path_child(&p, lists[l]);
+		json_object *uids = ck_core_arr(uncounted, lists[l]);
+		for (size_t i = 0; i < ck_core_len(uids); i++) {
+			json_object *uid = ck_core_at(uids, i);
+			const char *u = json_object_get_string(uid);
+			size_t mi = ck_core_path_index(&p, i);
+			bool seen = false;
+			/* seen in an earlier list, or earlier in this one */
+			for (size_t k = 0; k <= l && !seen; k++) {
+				json_object *prev = ck_core_arr(uncounted, lists[k]);
+				size_t end = k < l ? ck_core_len(prev) : i;
+				for (size_t j = 0; j < end && !seen; j++)
+					seen = ck_streq(json_object_get_string(ck_core_at(prev, j)),
+							u);
+			}
+			if (!u || !*u)
+				ck_field_errors_add_invalid_str(e, ck_buf_str(&p), "",
+								"must not be empty");
+			else if (seen)
+				ck_field_errors_add_duplicate(e, ck_buf_str(&p), uid);
+			ck_buf_truncate(&p, mi);
+		}
+		ck_buf_truncate(&p, m);
+	}
+	ck_buf_release(&p);
 }
 
 static int check_decode(json_object *obj, char **ret_msg)

@@ -22,8 +22,8 @@ static const struct ck_printer_column columns[] = {
 };
 
 static const struct ck_subresource subresources[] = {
-	{ "status", CK_SUB_STATUS, CK_VERB_GET | CK_VERB_UPDATE | CK_VERB_PATCH, 0, 0, 0, NULL },
-	{ "finalize", CK_SUB_FINALIZE, CK_VERB_UPDATE, 0, 0, 0, NULL },
+	CK_SUBRESOURCE_STATUS,
+	{ .name = "finalize", .kind = CK_SUB_FINALIZE, .verbs = CK_VERB_UPDATE },
 	{ 0 },
 };
 

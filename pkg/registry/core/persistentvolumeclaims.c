@@ -280,7 +280,7 @@ static const struct ck_printer_column pvc_columns[] = {
 };
 
 static const struct ck_subresource status_subresource[] = {
-	{ "status", CK_SUB_STATUS, CK_VERB_GET | CK_VERB_UPDATE | CK_VERB_PATCH, 0, 0, 0, NULL },
+	CK_SUBRESOURCE_STATUS,
 	{ 0 },
 };
 

@@ -14,6 +14,7 @@
 #include "apimachinery/field_errors.h"
 #include "apimachinery/object.h"
 #include "apimachinery/status.h"
+#include "registry/core/pod_log.h"
 #include "registry/core/podspec.h"
 #include "registry/core/validation.h"
 #include "registry/printers.h"
@@ -632,9 +633,12 @@ static int handle_eviction(const struct ck_subresource_request *req, json_object
 }
 
 static const struct ck_subresource subresources[] = {
-	{ "binding", CK_SUB_CUSTOM, CK_VERB_CREATE, 0, 0, "Binding", handle_binding },
-	{ "eviction", CK_SUB_CUSTOM, CK_VERB_CREATE, "policy", "v1", "Eviction", handle_eviction },
-	{ "status", CK_SUB_STATUS, CK_VERB_GET | CK_VERB_UPDATE | CK_VERB_PATCH, 0, 0, 0, NULL },
+	{ "binding", CK_SUB_CUSTOM, CK_VERB_CREATE, .kind_name = "Binding",
+	  .handle = handle_binding },
+	{ "eviction", CK_SUB_CUSTOM, CK_VERB_CREATE, "policy", "v1", "Eviction",
+	  .handle = handle_eviction },
+	{ "log", CK_SUB_STREAM, CK_VERB_GET, .locate = ck_pod_log_locate },
+	CK_SUBRESOURCE_STATUS,
 	{ 0 },
 };
 

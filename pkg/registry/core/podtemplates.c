@@ -77,4 +77,5 @@ const struct ck_resource ck_resource_podtemplates = {
 	.prepare_update = prepare_update,
 	.validate = validate,
 	.check_decode = check_decode,
+	.return_deleted_object = true,
 };

@@ -301,7 +301,7 @@ static const struct ck_printer_column columns[] = {
 };
 
 static const struct ck_subresource subresources[] = {
-	{ "status", CK_SUB_STATUS, CK_VERB_GET | CK_VERB_UPDATE | CK_VERB_PATCH, 0, 0, 0, NULL },
+	CK_SUBRESOURCE_STATUS,
 	{ 0 },
 };
 
@@ -324,4 +324,5 @@ const struct ck_resource ck_resource_resourcequotas = {
 	.validate_update = validate_update,
 	.prepare_status_update = prepare_status_update,
 	.validate_status_update = validate_status_update,
+	.return_deleted_object = true,
 };

@@ -238,4 +238,5 @@ const struct ck_resource ck_resource_serviceaccounts = {
 	.short_names = short_names,
 	.subresources = subresources,
 	.columns = columns,
+	.return_deleted_object = true,
 };

@@ -6,8 +6,8 @@
  * below 1000000000; value and preemptionPolicy are immutable; at most one
  * class is the globalDefault (upstream's Priority admission plugin); the
  * system classes are created at start (upstream's post-start hook
- * "scheduling/bootstrap-system-priority-classes"); the `kubectl get pc`
- * columns.
+ * "scheduling/bootstrap-system-priority-classes") and may not be deleted;
+ * the `kubectl get pc` columns.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -119,6 +119,17 @@ static void validate_update(json_object *obj, json_object *old, struct ck_field_
 	json_object *pp = ck_core_get(obj, "preemptionPolicy");
 	if (!ck_core_equal(pp, ck_core_get(old, "preemptionPolicy")))
 		ck_field_errors_add_invalid(errs, "preemptionPolicy", pp, "field is immutable");
+}
+
+/* The system classes may not be deleted (upstream's priorityclass REST.Delete). */
+static json_object *check_delete(const char *name)
+{
+	for (size_t i = 0; i < ck_system_priority_classes_len; i++)
+		if (ck_streq(name, ck_system_priority_classes[i].name))
+			return ck_status_new_forbidden(
+			    "scheduling.k8s.io", "priorityclasses", name,
+			    "this is a system priority class and cannot be deleted");
+	return NULL;
 }
 
 /* Only one default: another class already marked globalDefault is Forbidden. */
@@ -245,5 +256,6 @@ const struct ck_resource ck_resource_priorityclasses = {
 	.validate = validate,
 	.validate_update = validate_update,
 	.check_write = check_write,
+	.check_delete = check_delete,
 	.post_start = post_start,
 };

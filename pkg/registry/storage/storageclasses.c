@@ -180,4 +180,5 @@ const struct ck_resource ck_resource_storageclasses = {
 	.prepare_update = prepare_update,
 	.validate = validate,
 	.validate_update = validate_update,
+	.return_deleted_object = true,
 };

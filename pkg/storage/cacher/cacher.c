@@ -87,6 +87,18 @@ struct frame {
 	size_t len;
 };
 
+/* An event's form in another encoding (ck_watch_event_encoded). */
+struct alt_frame {
+	ck_watch_encode_fn encode; /* NULL: unused slot */
+	struct frame f;
+};
+
+/* What a ck_watch_event points at so that other encodings can be kept. */
+struct ck_watch_frames {
+	struct cevent *e;
+	enum frame_form form;
+};
+
 struct cevent {
 	atomic_int refs;
 	enum ev_kind kind;
@@ -100,7 +112,10 @@ struct cevent {
 	 * watcher needs it. */
 	struct cobj *gone;
 	struct frame frames[N_FRAMES]; /* dispatch thread only */
-	struct cevent *next;	       /* incoming queue link, guarded by mu */
+	/* Other encodings, [N_FRAMES][CK_CACHER_MAX_ENCODINGS], allocated on
+	 * first use (dispatch thread only). */
+	struct alt_frame (*alt)[CK_CACHER_MAX_ENCODINGS];
+	struct cevent *next; /* incoming queue link, guarded by mu */
 };
 
 enum watcher_state {
@@ -263,7 +278,10 @@ static void cevent_free_frames(struct cevent *e)
 	for (size_t i = 0; i < N_FRAMES; i++) {
 		ck_free(&e->frames[i].data);
 		e->frames[i].len = 0;
+		for (size_t j = 0; e->alt && j < CK_CACHER_MAX_ENCODINGS; j++)
+			free(e->alt[i][j].f.data);
 	}
+	ck_free(&e->alt);
 }
 
 static void cevent_unref(struct cevent *e)
@@ -877,6 +895,42 @@ static const struct frame *event_frame(struct ck_cacher *c, struct cevent *e, en
 	return f;
 }
 
+int ck_watch_event_encoded(const struct ck_watch_event *ev, ck_watch_encode_fn encode,
+			   struct ck_buf *scratch, const char **ret, size_t *ret_len)
+{
+	struct alt_frame *slot = NULL;
+	int r;
+
+	if (ev->frames) {
+		struct cevent *e = ev->frames->e;
+		if (!e->alt)
+			e->alt = ck_calloc(N_FRAMES, sizeof(*e->alt));
+		for (size_t j = 0; j < CK_CACHER_MAX_ENCODINGS && !slot; j++) {
+			struct alt_frame *a = &e->alt[ev->frames->form][j];
+			if (a->encode == encode) {
+				*ret = a->f.data;
+				*ret_len = a->f.len;
+				return 0;
+			}
+			if (!a->encode)
+				slot = a;
+		}
+	}
+	ck_buf_reset(scratch);
+	if ((r = encode(ev, scratch)) < 0)
+		return r;
+	if (!slot) {
+		*ret = scratch->data;
+		*ret_len = scratch->len;
+		return 0;
+	}
+	slot->encode = encode;
+	slot->f.data = ck_buf_detach(scratch, &slot->f.len);
+	*ret = slot->f.data;
+	*ret_len = slot->f.len;
+	return 0;
+}
+
 static bool passes(struct ck_cacher_watcher *w, const struct cobj *o)
 {
 	return o && (!w->filter || w->filter(w->ctx, o->obj));
@@ -912,10 +966,12 @@ static bool deliver_event(struct ck_cacher *c, struct ck_cacher_watcher *w, stru
 		return true;
 	}
 	const struct frame *f = event_frame(c, e, form);
+	const struct ck_watch_frames frames = { e, form };
 	ev.object = form == FRAME_DELETED ? e->gone->obj : e->cur->obj;
 	ev.rv = e->rv;
 	ev.encoded = f ? f->data : NULL;
 	ev.encoded_len = f ? f->len : 0;
+	ev.frames = &frames;
 	return deliver(c, w, &ev);
 }
 
@@ -927,7 +983,7 @@ static void deliver_expired(struct ck_cacher *c, struct ck_cacher_watcher *w, in
 	snprintf(msg, sizeof(msg), "too old resource version: %" PRId64 " (%" PRId64 ")", from_rv,
 		 oldest);
 	json_object *status = ck_status_new_resource_expired(msg);
-	struct ck_watch_event ev = { CK_WATCH_ERROR, status, 0, NULL, 0 };
+	struct ck_watch_event ev = { CK_WATCH_ERROR, status, 0, NULL, 0, NULL };
 	ck_buf_reset(&c->scratch);
 	if (encode_frame(&c->scratch, CK_WATCH_ERROR, status) == 0) {
 		ev.encoded = c->scratch.data;
@@ -1004,7 +1060,7 @@ static void activate(struct ck_cacher *c, struct ck_cacher_watcher *w)
 			struct cobj *o = items[i];
 			if (!passes(w, o))
 				continue;
-			struct ck_watch_event ev = { CK_WATCH_ADDED, o->obj, o->rv, NULL, 0 };
+			struct ck_watch_event ev = { CK_WATCH_ADDED, o->obj, o->rv, NULL, 0, NULL };
 			ck_buf_reset(&c->scratch);
 			if (encode_frame(&c->scratch, CK_WATCH_ADDED, o->obj) == 0) {
 				ev.encoded = c->scratch.data;
@@ -1077,7 +1133,9 @@ static void send_bookmarks(struct ck_cacher *c, int64_t now)
 		if (!w->next_bookmark_ms || now < w->next_bookmark_ms || w->state == W_DONE)
 			continue;
 		if (c->last_rv > w->start_rv) {
-			struct ck_watch_event ev = { CK_WATCH_BOOKMARK, NULL, c->last_rv, NULL, 0 };
+			struct ck_watch_event ev = {
+				CK_WATCH_BOOKMARK, NULL, c->last_rv, NULL, 0, NULL
+			};
 			if (!deliver(c, w, &ev)) {
 				c->compact_active = true;
 				continue;

@@ -75,7 +75,36 @@ struct ck_watch_event {
 	int64_t rv;
 	const char *encoded;
 	size_t encoded_len;
+	/* The cache's: where ck_watch_event_encoded keeps other encodings of
+	 * this event (NULL for an event made for one watcher). */
+	const struct ck_watch_frames *frames;
 };
+
+struct ck_buf;
+
+/*
+ * Encodes an event in a wire form other than the JSON frame (the API
+ * server's protobuf watch frame): appends it to out. It must make the same
+ * bytes from the same ev->type and ev->object whoever calls it, since its
+ * result is shared. 0 or a negative errno.
+ */
+typedef int (*ck_watch_encode_fn)(const struct ck_watch_event *ev, struct ck_buf *out);
+
+/* How many other encodings the cache keeps per event. */
+#define CK_CACHER_MAX_ENCODINGS 2
+
+/*
+ * For a deliver callback: ev in encode's form. The first call for an event
+ * of the cache's ring runs encode and keeps the result with the event, for
+ * every watcher asking with the same encode while it is dispatched (up to
+ * CK_CACHER_MAX_ENCODINGS encode functions); an event made for one watcher
+ * (the synthetic ADDEDs of a watch from 0, ERROR, BOOKMARK) is encoded into
+ * scratch, a buffer of the caller's (reset first; it may be used any time).
+ * *ret (*ret_len bytes) is valid until deliver returns and scratch is
+ * unchanged. 0, or encode's error. Dispatch thread only.
+ */
+int ck_watch_event_encoded(const struct ck_watch_event *ev, ck_watch_encode_fn encode,
+			   struct ck_buf *scratch, const char **ret, size_t *ret_len);
 
 /*
  * A watcher's filter: whether an object (borrowed, read only) is one the

@@ -9,6 +9,7 @@
 #include "storage/etcd3/store_int.h"
 #include "util/buf.h"
 #include "util/common.h"
+#include "util/json_parse.h"
 #include "util/limits.h"
 #include "util/log.h"
 #include "util/str.h"
@@ -23,7 +24,7 @@
 int ck_etcd_store_decode(const void *value, size_t len, int64_t rv, const void *key, size_t key_len,
 			 json_object **ret, struct ck_storage_error *err)
 {
-	json_tokener *tok = json_tokener_new_ex(CK_MAX_JSON_DEPTH);
+	json_tokener *tok = ck_json_tokener_get(0);
 	json_object *obj = NULL;
 	int r = 0;
 
@@ -55,7 +56,7 @@ int ck_etcd_store_decode(const void *value, size_t len, int64_t rv, const void *
 out:
 	if (obj)
 		json_object_put(obj);
-	json_tokener_free(tok);
+	ck_json_tokener_put(tok);
 	return r;
 }
 
@@ -699,9 +700,10 @@ static int state_current(struct etcd_store *s, struct obj_state *st, const char 
 	return r;
 }
 
-/* upstream getStateFromObject: from a suggested (cached) object. */
-static int state_from_object(struct obj_state *st, json_object *cached, const char *key,
-			     struct ck_storage_error *err)
+/* upstream getStateFromObject: from a suggested (cached) object; private: the caller's own
+ * copy, which st may take. */
+static int state_from_object(struct obj_state *st, json_object *cached, bool private,
+			     const char *key, struct ck_storage_error *err)
 {
 	uint64_t rv;
 	size_t len;
@@ -711,8 +713,10 @@ static int state_from_object(struct obj_state *st, json_object *cached, const ch
 	if (ck_storage_object_resource_version(cached, &rv) < 0)
 		return ck_storage_error_set(err, CK_STORAGE_ERR_INTERNAL,
 					    "couldn't get resource version of \"%s\"", key);
-	/* a private copy: the suggestion is shared with the cache */
-	if (json_object_deep_copy(cached, &st->obj, NULL) < 0)
+	/* a private copy: the suggestion may be shared with the cache */
+	if (private)
+		st->obj = json_object_get(cached);
+	else if (json_object_deep_copy(cached, &st->obj, NULL) < 0)
 		return ck_storage_error_set(err, CK_STORAGE_ERR_INTERNAL,
 					    "unable to copy the object for \"%s\"", key);
 	st->rev = (int64_t)rv;
@@ -746,7 +750,8 @@ static int store_guaranteed_update(struct ck_storage *base, const char *key,
 	if ((r = ck_storage_prepare_key(s->path_prefix, key, false, &pkey, err)) < 0)
 		return r;
 	if (o->cached_existing) {
-		r = state_from_object(&st, o->cached_existing, pkey, err);
+		r = state_from_object(&st, o->cached_existing, o->cached_existing_private, pkey,
+				      err);
 	} else {
 		r = state_current(s, &st, pkey, o->ignore_not_found, err);
 		current = true;
@@ -876,7 +881,7 @@ static int store_delete(struct ck_storage *base, const char *key,
 	if ((r = ck_storage_prepare_key(s->path_prefix, key, false, &pkey, err)) < 0)
 		return r;
 	if (o->cached_existing) {
-		r = state_from_object(&st, o->cached_existing, pkey, err);
+		r = state_from_object(&st, o->cached_existing, false, pkey, err);
 	} else {
 		r = state_current(s, &st, pkey, false, err);
 		current = true;
