@@ -33,10 +33,32 @@ int64_t ck_sched_num_feasible_nodes_to_find(int percentage, int64_t num_all_node
 	return n < MIN_FEASIBLE_NODES_TO_FIND ? MIN_FEASIBLE_NODES_TO_FIND : n;
 }
 
-enum ck_sched_code ck_sched_run_filters(const struct ck_sched_cycle *c,
-					const struct ck_sched_pod *pod,
-					const struct ck_sched_node *node,
-					struct ck_sched_status *st)
+/*
+ * node with the cycle's nominated pods of at least pod's priority added
+ * (owned), or NULL when none is nominated there. Upstream also filters
+ * without them (for affinity to a nominated pod); ckube does not.
+ */
+static struct ck_sched_node *with_nominated(const struct ck_sched_cycle *c,
+					    const struct ck_sched_pod *pod,
+					    const struct ck_sched_node *node)
+{
+	struct ck_sched_node *n = NULL;
+	for (size_t i = 0; i < c->n_nominations; i++) {
+		const struct ck_sched_nomination *nm = &c->nominations[i];
+		if (nm->pod->priority < pod->priority || !ck_streq(nm->node, node->name) ||
+		    ck_streq(nm->pod->key, pod->key))
+			continue;
+		if (!n)
+			n = ck_sched_node_clone(node);
+		ck_sched_node_remove_pod(n, nm->pod->key); /* never twice */
+		ck_sched_node_add_pod(n, nm->pod);
+	}
+	return n;
+}
+
+static enum ck_sched_code run_filters(const struct ck_sched_cycle *c,
+				      const struct ck_sched_pod *pod,
+				      const struct ck_sched_node *node, struct ck_sched_status *st)
 {
 	const struct ck_sched_profile *p = c->profile;
 	st->code = CK_SCHED_SUCCESS;
@@ -54,6 +76,18 @@ enum ck_sched_code ck_sched_run_filters(const struct ck_sched_cycle *c,
 	}
 	st->code = CK_SCHED_SUCCESS;
 	return CK_SCHED_SUCCESS;
+}
+
+enum ck_sched_code ck_sched_run_filters(const struct ck_sched_cycle *c,
+					const struct ck_sched_pod *pod,
+					const struct ck_sched_node *node,
+					struct ck_sched_status *st)
+{
+	struct ck_sched_node *with = c->n_nominations ? with_nominated(c, pod, node) : NULL;
+	enum ck_sched_code code = run_filters(c, pod, with ? with : node, st);
+	if (with)
+		ck_sched_node_free(with);
+	return code;
 }
 
 static int cmp_str(const void *a, const void *b)

@@ -90,7 +90,7 @@ struct ck_sched_affinity_terms {
 
 struct ck_sched_pod {
 	atomic_int refs;
-	json_object *obj; /* owned copy of the pod, read only */
+	json_object *obj; /* owned copy of the pod without managedFields, read only */
 	char *key;	  /* namespace/name */
 	/* Borrowed from obj: */
 	const char *ns, *name, *uid, *node_name, *scheduler_name, *nominated_node_name;
@@ -113,7 +113,8 @@ struct ck_sched_pod {
 	struct ck_sched_affinity_terms affinity_req, affinity_pref, anti_req, anti_pref;
 };
 
-/* Builds the compact pod from obj (copied). Owned: ck_sched_pod_unref. */
+/* Builds the compact pod from obj (copied, but for metadata.managedFields). Owned:
+ * ck_sched_pod_unref. */
 struct ck_sched_pod *ck_sched_pod_new(json_object *obj);
 struct ck_sched_pod *ck_sched_pod_ref(struct ck_sched_pod *p);
 void ck_sched_pod_unref(struct ck_sched_pod *p);
@@ -121,6 +122,24 @@ void ck_sched_pod_unref(struct ck_sched_pod *p);
  * namespace. */
 bool ck_sched_term_matches(const struct ck_sched_affinity_term *t, const char *owner_ns,
 			   const struct ck_sched_pod *pod);
+
+/* ---- PodDisruptionBudgets (for preemption) ---------------------------------------------- */
+
+/* The parts of a policy/v1 PodDisruptionBudget that DefaultPreemption reads. */
+struct ck_sched_pdb {
+	char *ns;
+	struct ck_label_selector *selector; /* nil or empty: matches nothing */
+	int32_t disruptions_allowed;	    /* status.disruptionsAllowed */
+	char **disrupted_pods;		    /* status.disruptedPods names, NULL-terminated */
+};
+
+/*
+ * Builds the budgets from an array of PodDisruptionBudget objects (borrowed,
+ * may be NULL); ones whose selector does not parse are left out, as upstream
+ * treats them as matching nothing. Owned: ck_sched_pdbs_free(*ret, *ret_n).
+ */
+void ck_sched_pdbs_from_json(json_object *items, struct ck_sched_pdb **ret, size_t *ret_n);
+void ck_sched_pdbs_free(struct ck_sched_pdb *pdbs, size_t n);
 
 /* ---- nodes --------------------------------------------------------------------------- */
 
@@ -166,6 +185,12 @@ void ck_sched_node_free(struct ck_sched_node *n);
 
 struct ck_sched_profile;
 
+/* A pod waiting for the node an earlier preemption freed for it. */
+struct ck_sched_nomination {
+	char *node;
+	struct ck_sched_pod *pod; /* referenced */
+};
+
 struct ck_sched_cycle {
 	struct ck_scheduler *sched; /* NULL in unit tests */
 	const struct ck_sched_profile *profile;
@@ -181,6 +206,20 @@ struct ck_sched_cycle {
 	bool summaries;
 	const struct ck_hashmap *image_nodes;
 	size_t pods_with_affinity;
+	/*
+	 * PodDisruptionBudgets for DefaultPreemption when sched is NULL (unit
+	 * tests); with a scheduler the plugin reads the scheduler's informer.
+	 */
+	const struct ck_sched_pdb *pdbs;
+	size_t n_pdbs;
+	/*
+	 * Pods nominated to nodes by earlier preemptions (not the pod being
+	 * scheduled): the filters count those of at least its priority on
+	 * their node, so nobody takes the room preemption freed for them
+	 * (upstream's RunFilterPluginsWithNominatedPods).
+	 */
+	const struct ck_sched_nomination *nominations;
+	size_t n_nominations;
 	/* Per plugin instance (by its index in the profile): PreFilter/PreScore state. */
 	void *state[CK_SCHED_MAX_PLUGINS];
 	void (*state_free[CK_SCHED_MAX_PLUGINS])(void *state);

@@ -278,6 +278,15 @@ bool ck_sched_queue_has(struct ck_sched_queue *q, const char *key)
 	return has;
 }
 
+struct ck_sched_pod *ck_sched_queue_get(struct ck_sched_queue *q, const char *key)
+{
+	pthread_mutex_lock(&q->lock);
+	struct entry *e = ck_hashmap_get(&q->entries, key);
+	struct ck_sched_pod *p = e && !e->deleted ? ck_sched_pod_ref(e->pod) : NULL;
+	pthread_mutex_unlock(&q->lock);
+	return p;
+}
+
 int ck_sched_queue_pop(struct ck_sched_queue *q, struct ck_sched_queued_pod **ret)
 {
 	pthread_mutex_lock(&q->lock);

@@ -43,6 +43,8 @@ void ck_sched_queue_update(struct ck_sched_queue *q, struct ck_sched_pod *pod);
 void ck_sched_queue_delete(struct ck_sched_queue *q, const char *key);
 /* Whether key is pending (queued or being scheduled). */
 bool ck_sched_queue_has(struct ck_sched_queue *q, const char *key);
+/* The latest version of the queued pod at key (a new reference: unref it), or NULL. */
+struct ck_sched_pod *ck_sched_queue_get(struct ck_sched_queue *q, const char *key);
 
 /* Blocks for the next pod: 0, or -ESHUTDOWN once closed. *ret is owned until done/requeue. */
 int ck_sched_queue_pop(struct ck_sched_queue *q, struct ck_sched_queued_pod **ret);

@@ -35,7 +35,7 @@ struct ck_scheduler {
 	struct ck_parallel *pool;
 	struct ck_event_recorder **recorders; /* one per profile */
 	struct ck_informer_factory *factory;
-	struct ck_informer *pods, *nodes;
+	struct ck_informer *pods, *nodes, *pdbs;
 	size_t next_start_node_index; /* the scheduling thread's */
 	struct ck_queue jobs;	      /* bind and status-update jobs for the binders */
 	pthread_t sched_thread, flusher, binders[BINDER_THREADS];
@@ -186,28 +186,60 @@ static struct ck_object_reference pod_ref(const struct ck_sched_pod *p)
 					     .uid = p->uid };
 }
 
+/* One victim's deletion, on its own thread (upstream deletes victims in parallel too). */
+struct victim_delete {
+	struct ck_scheduler *s;
+	const struct ck_sched_pod *victim;
+	pthread_t thread;
+	bool threaded;
+	int r;
+	struct ck_client_error err; /* released by the caller */
+};
+
+static void *delete_victim(void *arg)
+{
+	static const struct ck_gvr pods = { "", "v1", "pods" };
+	struct victim_delete *d = arg;
+	/* no options: the victim's own terminationGracePeriodSeconds applies, as upstream */
+	d->r = ck_client_delete(d->s->client, &pods, d->victim->ns, d->victim->name, NULL, NULL,
+				&d->err);
+	return NULL;
+}
+
 int ck_scheduler_preempt(struct ck_scheduler *s, const struct ck_sched_pod *pod, const char *node,
 			 struct ck_sched_pod *const *victims, size_t n)
 {
-	static const struct ck_gvr pods = { "", "v1", "pods" };
 	size_t pi = profile_index(s, pod->scheduler_name);
-	struct ck_client_error err;
-	ck_client_error_init(&err);
 	int r = 0;
+	struct victim_delete *d = ck_calloc(n + 1, sizeof(*d));
 	for (size_t i = 0; i < n; i++) {
-		int dr = ck_client_delete(s->client, &pods, victims[i]->ns, victims[i]->name, NULL,
-					  NULL, &err);
-		if (dr < 0 && dr != -ENOENT) {
-			ck_log_v(2, "unable to preempt '%s': %s", victims[i]->key, err.message);
-			r = dr;
-			continue;
+		d[i] = (struct victim_delete){ .s = s, .victim = victims[i] };
+		ck_client_error_init(&d[i].err);
+		d[i].threaded =
+		    n > 1 && pthread_create(&d[i].thread, NULL, delete_victim, &d[i]) == 0;
+		if (!d[i].threaded)
+			delete_victim(&d[i]);
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (d[i].threaded)
+			pthread_join(d[i].thread, NULL);
+		ck_log_v(3, "preempting '%s' on '%s' for '%s': %s", victims[i]->key, node, pod->key,
+			 d[i].r < 0 ? strerror(-d[i].r) : "deleted");
+		bool failed = d[i].r < 0 && d[i].r != -ENOENT;
+		if (failed) {
+			ck_log_v(2, "unable to preempt '%s': %s", victims[i]->key,
+				 d[i].err.message);
+			r = d[i].r;
 		}
+		ck_client_error_release(&d[i].err);
+		if (failed)
+			continue;
 		struct ck_object_reference ref = pod_ref(victims[i]);
 		if (pi != SIZE_MAX)
 			ck_event_recorder_eventf(s->recorders[pi], &ref, "Normal", "Preempted",
 						 "Preempted by pod %s on node %s", pod->uid, node);
 	}
-	ck_client_error_release(&err);
+	free(d);
 	if (s->m_preemption_attempts)
 		ck_metric_add(s->m_preemption_attempts, NULL, 1);
 	if (s->m_preemption_victims)
@@ -216,6 +248,43 @@ int ck_scheduler_preempt(struct ck_scheduler *s, const struct ck_sched_pod *pod,
 	free(ck_hashmap_put(&s->nominated, pod->key, ck_strdup(node)));
 	pthread_mutex_unlock(&s->nominated_lock);
 	return r;
+}
+
+void ck_scheduler_pdbs(struct ck_scheduler *s, struct ck_sched_pdb **ret, size_t *ret_n)
+{
+	json_object *items = ck_store_list(ck_informer_store(s->pdbs));
+	ck_sched_pdbs_from_json(items, ret, ret_n);
+	json_object_put(items);
+}
+
+size_t ck_scheduler_nominations(struct ck_scheduler *s, const struct ck_sched_pod *except,
+				struct ck_sched_nomination **ret)
+{
+	pthread_mutex_lock(&s->nominated_lock);
+	size_t count = ck_hashmap_count(&s->nominated), n = 0;
+	struct ck_sched_nomination *out = count ? ck_calloc(count, sizeof(*out)) : NULL;
+	for (struct ck_hashmap_entry *he = ck_hashmap_first(&s->nominated); he;
+	     he = ck_hashmap_next(&s->nominated, he)) {
+		if (except && ck_streq(he->key, except->key))
+			continue;
+		struct ck_sched_pod *p = ck_sched_queue_get(s->queue, he->key);
+		if (!p)
+			continue;
+		out[n].node = ck_strdup(he->value);
+		out[n++].pod = p;
+	}
+	pthread_mutex_unlock(&s->nominated_lock);
+	*ret = out;
+	return n;
+}
+
+void ck_sched_nominations_free(struct ck_sched_nomination *n, size_t count)
+{
+	for (size_t i = 0; n && i < count; i++) {
+		free(n[i].node);
+		ck_sched_pod_unref(n[i].pod);
+	}
+	free(n);
 }
 
 char *ck_scheduler_nominated_node(struct ck_scheduler *s, const struct ck_sched_pod *pod)
@@ -381,6 +450,9 @@ static void schedule_one(struct ck_scheduler *s, struct ck_sched_queued_pod *qp)
 	const struct ck_sched_profile *profile = &s->cfg.profiles[pi];
 	int64_t start = ck_time_mono_ns();
 	struct ck_sched_cycle c = { .sched = s, .profile = profile };
+	struct ck_sched_nomination *nominations = NULL;
+	c.n_nominations = ck_scheduler_nominations(s, pod, &nominations);
+	c.nominations = nominations;
 	ck_sched_cache_snapshot(s->cache, &c);
 	int pct = profile->percentage_of_nodes_to_score >= 0 ? profile->percentage_of_nodes_to_score
 							     : s->cfg.percentage_of_nodes_to_score;
@@ -388,6 +460,7 @@ static void schedule_one(struct ck_scheduler *s, struct ck_sched_queued_pod *qp)
 	ck_sched_schedule_pod(&c, s->pool, pod, pct, &s->next_start_node_index, &res);
 	ck_sched_cycle_release(&c);
 	ck_sched_cache_unlock(s->cache);
+	ck_sched_nominations_free(nominations, c.n_nominations);
 
 	if (res.code == CK_SCHED_SUCCESS) {
 		ck_log_v(3, "pod '%s' fits '%s' (%lld of %zu nodes evaluated, %lld feasible)",
@@ -545,6 +618,8 @@ int ck_scheduler_new(struct ck_sched_config *cfg, struct ck_client *client,
 	    ck_informer_factory_new(&(struct ck_informer_factory_options){ .client = client });
 	s->pods = ck_informer_factory_get(s->factory, "", "v1", "pods");
 	s->nodes = ck_informer_factory_get(s->factory, "", "v1", "nodes");
+	/* DefaultPreemption's lister; no handlers (budgets do not requeue pods) */
+	s->pdbs = ck_informer_factory_get(s->factory, "policy", "v1", "poddisruptionbudgets");
 	ck_informer_add_handler(
 	    s->pods,
 	    &(struct ck_event_handler){

@@ -5,7 +5,8 @@
  * (filters and scores on every core, sampling percentageOfNodesToScore of
  * the nodes), assumes the pod on the chosen node and hands the binding to
  * a binder thread (POST pods/<name>/binding). A pod that fits nowhere runs
- * PostFilter (preemption), gets PodScheduled=False/Unschedulable and a
+ * PostFilter (preemption, which reads PodDisruptionBudgets from a third
+ * informer), gets PodScheduled=False/Unschedulable and a
  * FailedScheduling event, and waits in the queue for a cluster event.
  *
  * Pods whose spec.schedulerName names none of the profiles are left alone.
@@ -140,6 +141,19 @@ struct ck_client *ck_scheduler_client(struct ck_scheduler *s);
  */
 int ck_scheduler_preempt(struct ck_scheduler *s, const struct ck_sched_pod *pod, const char *node,
 			 struct ck_sched_pod *const *victims, size_t n);
+/*
+ * For DefaultPreemption: the PodDisruptionBudgets the scheduler's informer
+ * holds now. Owned: ck_sched_pdbs_free(*ret, *ret_n).
+ */
+void ck_scheduler_pdbs(struct ck_scheduler *s, struct ck_sched_pdb **ret, size_t *ret_n);
+/*
+ * Every pod still queued with a node nominated by an earlier preemption,
+ * except except (may be NULL), for a cycle's nominations. Returns the
+ * count; *ret (NULL when none) is owned: ck_sched_nominations_free(*ret, count).
+ */
+size_t ck_scheduler_nominations(struct ck_scheduler *s, const struct ck_sched_pod *except,
+				struct ck_sched_nomination **ret);
+void ck_sched_nominations_free(struct ck_sched_nomination *n, size_t count);
 /* The node pod was nominated to by an earlier preemption (owned), or NULL. */
 char *ck_scheduler_nominated_node(struct ck_scheduler *s, const struct ck_sched_pod *pod);
 

@@ -10,7 +10,8 @@
  *    upstream's message and a FailedScheduling event, then is scheduled once
  *    a fitting node appears;
  *  - a high-priority pod preempts a lower-priority one (graceful deletion,
- *    nominatedNodeName, Preempted event) and takes its place;
+ *    nominatedNodeName, Preempted event) and takes its place, and prefers
+ *    a victim that no PodDisruptionBudget protects;
  *  - /healthz, /readyz, /metrics on the secure port, and leader election:
  *    killing the leader of two hands over within the lease duration.
  * CK_TEST_V=N turns on the scheduler's logs (-v=N).
@@ -104,8 +105,7 @@ static void start_scheduler(struct sched_proc *sp, const char *name, const char 
 	snprintf(cfg_flag, sizeof(cfg_flag), "--config=%s", cfg_path);
 	snprintf(cd_flag, sizeof(cd_flag), "--cert-dir=%s", cert_dir);
 	char bin[512], vflag[32];
-	const char *bindir = getenv("CK_BIN_DIR");
-	snprintf(bin, sizeof(bin), "%s/kube-scheduler", bindir ? bindir : "_output/bin");
+	ck_test_bin_path("kube-scheduler", bin, sizeof(bin));
 	const char *v = getenv("CK_TEST_V");
 	snprintf(vflag, sizeof(vflag), "-v=%s", v ? v : "1");
 	const char *argv[24] = { bin,	    kc_flag, cfg_flag,
@@ -495,6 +495,51 @@ START_TEST(test_preemption)
 }
 END_TEST
 
+/* A pod already bound to node (as a kubelet's pods are), with labels, priority and cpu. */
+static void make_bound_pod(const char *name, const char *node, const char *labels, int priority,
+			   const char *cpu)
+{
+	char text[2048];
+	snprintf(text, sizeof(text),
+		 "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"%s\","
+		 "\"labels\":%s},\"spec\":{\"nodeName\":\"%s\",\"priority\":%d,"
+		 "\"terminationGracePeriodSeconds\":0,\"containers\":[{\"name\":\"c\",\"image\":"
+		 "\"busybox\",\"resources\":{\"requests\":{\"cpu\":\"%s\"}}}]}}",
+		 name, labels, node, priority, cpu);
+	create(&pods_gvr, "default", text);
+}
+
+START_TEST(test_preemption_respects_pdb)
+{
+	static const struct ck_gvr pdbs_gvr = { "policy", "v1", "poddisruptionbudgets" };
+	struct sched_proc sp;
+	make_node("n1", "2", "4Gi", "{\"kubernetes.io/hostname\":\"n1\"}", NULL);
+	make_node("n2", "2", "4Gi", "{\"kubernetes.io/hostname\":\"n2\"}", NULL);
+	/* db-0 is the cheaper victim by priority, but its budget allows no disruption */
+	make_bound_pod("db-0", "n1", "{\"app\":\"db\"}", 1, "2");
+	make_bound_pod("web-0", "n2", "{\"app\":\"web\"}", 5, "2");
+	create(&pdbs_gvr, "default",
+	       "{\"apiVersion\":\"policy/v1\",\"kind\":\"PodDisruptionBudget\",\"metadata\":"
+	       "{\"name\":\"db\"},\"spec\":{\"minAvailable\":1,\"selector\":{\"matchLabels\":"
+	       "{\"app\":\"db\"}}}}");
+	start_scheduler(&sp, "s1", default_config, NULL);
+	make_pod_requesting("high", "2", "\"priority\":1000");
+	/* web-0 (grace period 0) is deleted at once; high takes n2 */
+	expect_bound("high", "n2");
+	json_object *p = get_pod("web-0");
+	ck_assert_msg(p == NULL, "web-0 was not preempted");
+	p = get_pod("db-0");
+	ck_assert_msg(p != NULL, "db-0 was preempted despite its PodDisruptionBudget");
+	ck_assert_ptr_null(ck_obj_path(p, "metadata.deletionTimestamp"));
+	json_object_put(p);
+	char *msg = wait_event("web-0", "Preempted", NULL);
+	ck_assert_msg(msg != NULL, "no Preempted event for web-0");
+	ck_assert(ck_str_has_suffix(msg, " on node n2"));
+	free(msg);
+	stop_scheduler(&sp, SIGTERM);
+}
+END_TEST
+
 static const char elect_config[] = "apiVersion: kubescheduler.config.k8s.io/v1\n"
 				   "kind: KubeSchedulerConfiguration\n"
 				   "leaderElection:\n"
@@ -567,8 +612,7 @@ START_TEST(test_health_metrics_and_leader_election)
 			 ck_test_apiserver_kubeconfig(api));
 		snprintf(cfg_flag, sizeof(cfg_flag), "--config=%s", cfg_path);
 		snprintf(cd_flag, sizeof(cd_flag), "--cert-dir=%s/b-certs", dir);
-		const char *bindir = getenv("CK_BIN_DIR");
-		snprintf(bin, sizeof(bin), "%s/kube-scheduler", bindir ? bindir : "_output/bin");
+		ck_test_bin_path("kube-scheduler", bin, sizeof(bin));
 		const char *argv[] = { bin,	  kc_flag, cfg_flag,
 				       port_flag, cd_flag, "--bind-address=127.0.0.1",
 				       NULL };
@@ -607,6 +651,7 @@ Suite *ck_test_suite_scheduler(void)
 	tcase_add_test(tc, test_plugins_decide_as_upstream);
 	tcase_add_test(tc, test_unschedulable_until_a_node_fits);
 	tcase_add_test(tc, test_preemption);
+	tcase_add_test(tc, test_preemption_respects_pdb);
 	tcase_add_test(tc, test_health_metrics_and_leader_election);
 	suite_add_tcase(s, tc);
 	return s;

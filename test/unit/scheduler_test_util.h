@@ -59,10 +59,15 @@ static inline void sched_assign(struct ck_sched_node *n, const char *name, const
 	ck_sched_pod_unref(p);
 }
 
-/* Schedules pod over nodes with the profile built from a KubeSchedulerConfiguration profile (JSON,
- * NULL: default). */
-static inline void sched_run(const char *profile_json, struct ck_sched_node **nodes, size_t n,
-			     const struct ck_sched_pod *pod, struct ck_sched_result *ret)
+/*
+ * Schedules pod over nodes with the profile built from a KubeSchedulerConfiguration profile (JSON,
+ * NULL: default), with the PodDisruptionBudgets of pdbs_json (a JSON array of objects, may be
+ * NULL) for preemption and the pods nominated by earlier preemptions (may be NULL).
+ */
+static inline void sched_run_ext(const char *profile_json, struct ck_sched_node **nodes, size_t n,
+				 const struct ck_sched_pod *pod, const char *pdbs_json,
+				 const struct ck_sched_nomination *nominations,
+				 size_t n_nominations, struct ck_sched_result *ret)
 {
 	struct ck_sched_config cfg;
 	char *err = NULL;
@@ -78,10 +83,29 @@ static inline void sched_run(const char *profile_json, struct ck_sched_node **no
 	ck_assert_int_eq(ck_sched_config_from_json(doc, &cfg, &err), 0);
 	if (doc)
 		json_object_put(doc);
-	struct ck_sched_cycle c = { .profile = &cfg.profiles[0], .nodes = nodes, .n_nodes = n };
+	struct ck_sched_pdb *pdbs = NULL;
+	size_t n_pdbs = 0;
+	json_object *items = pdbs_json ? sched_json(pdbs_json) : NULL;
+	ck_sched_pdbs_from_json(items, &pdbs, &n_pdbs);
+	if (items)
+		json_object_put(items);
+	struct ck_sched_cycle c = { .profile = &cfg.profiles[0],
+				    .nodes = nodes,
+				    .n_nodes = n,
+				    .pdbs = pdbs,
+				    .n_pdbs = n_pdbs,
+				    .nominations = nominations,
+				    .n_nominations = n_nominations };
 	ck_sched_schedule_pod(&c, NULL, pod, 0, NULL, ret);
 	ck_sched_cycle_release(&c);
+	ck_sched_pdbs_free(pdbs, n_pdbs);
 	ck_sched_config_release(&cfg);
+}
+
+static inline void sched_run(const char *profile_json, struct ck_sched_node **nodes, size_t n,
+			     const struct ck_sched_pod *pod, struct ck_sched_result *ret)
+{
+	sched_run_ext(profile_json, nodes, n, pod, NULL, NULL, 0, ret);
 }
 
 #define CPU_MEM(cpu, mem)                                                                     \

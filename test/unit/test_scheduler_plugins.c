@@ -377,6 +377,123 @@ START_TEST(test_preemption_choice)
 }
 END_TEST
 
+#define PRIO_CPU(prio, cpu)                                                                   \
+	"{\"priority\":" prio ",\"containers\":[{\"resources\":{\"requests\":{\"cpu\":\"" cpu \
+	"\"}}}]}"
+#define PDB(name, ns, app, allowed, extra_status)                                                \
+	"{\"metadata\":{\"name\":\"" name "\",\"namespace\":\"" ns "\"},\"spec\":{\"selector\":" \
+	"{\"matchLabels\":{\"app\":\"" app                                                       \
+	"\"}}},\"status\":{\"disruptionsAllowed\":" allowed extra_status "}}"
+
+/* The node DefaultPreemption nominates for a priority-100 pod asking 1 cpu, given pdbs. */
+static char *nominee(struct ck_sched_node **nodes, size_t n, const char *pdbs)
+{
+	struct ck_sched_pod *pod = sched_pod("p", NULL, PRIO_CPU("100", "1"));
+	struct ck_sched_result res;
+	sched_run_ext(NULL, nodes, n, pod, pdbs, NULL, 0, &res);
+	ck_assert_int_eq(res.code, CK_SCHED_UNSCHEDULABLE);
+	char *out = res.nominated_node ? ck_strdup(res.nominated_node) : NULL;
+	ck_sched_result_release(&res);
+	ck_sched_pod_unref(pod);
+	return out;
+}
+
+static void expect_nominee(struct ck_sched_node **nodes, size_t n, const char *pdbs,
+			   const char *want)
+{
+	char *got = nominee(nodes, n, pdbs);
+	ck_assert_msg(got && ck_streq(got, want), "nominated %s, want %s (budgets %s)",
+		      got ? got : "(none)", want, pdbs ? pdbs : "none");
+	free(got);
+}
+
+START_TEST(test_preemption_pdb_node_choice)
+{
+	/* n1's victim has the lower priority, but a budget protects it */
+	struct ck_sched_node *nodes[] = { sched_node("n1", "1", "1Gi", NULL, NULL),
+					  sched_node("n2", "1", "1Gi", NULL, NULL) };
+	sched_assign(nodes[0], "db-0", "\"labels\":{\"app\":\"db\"}", PRIO_CPU("1", "1"));
+	sched_assign(nodes[1], "web-0", "\"labels\":{\"app\":\"web\"}", PRIO_CPU("5", "1"));
+	expect_nominee(nodes, 2, NULL, "n1");
+	/* no disruption allowed: evicting db-0 violates it, so n2 is preferred */
+	expect_nominee(nodes, 2, "[" PDB("db", "ns", "db", "0", "") "]", "n2");
+	/* one disruption allowed: no violation */
+	expect_nominee(nodes, 2, "[" PDB("db", "ns", "db", "1", "") "]", "n1");
+	/* the pod is already in disruptedPods: counted by the API server, not again */
+	expect_nominee(nodes, 2,
+		       "[" PDB("db", "ns", "db", "0",
+			       ",\"disruptedPods\":{\"db-0\":\"2026-11-27T00:00:00Z\"}") "]",
+		       "n1");
+	/* a budget of another namespace, or one with an empty selector, matches nothing */
+	expect_nominee(nodes, 2, "[" PDB("db", "other", "db", "0", "") "]", "n1");
+	expect_nominee(nodes, 2,
+		       "[{\"metadata\":{\"name\":\"all\",\"namespace\":\"ns\"},\"spec\":"
+		       "{\"selector\":{}},\"status\":{\"disruptionsAllowed\":0}}]",
+		       "n1");
+	/* both protected: the usual order decides again */
+	expect_nominee(nodes, 2,
+		       "[" PDB("db", "ns", "db", "0", "") "," PDB("web", "ns", "web", "0", "") "]",
+		       "n1");
+	free_nodes(nodes, 2);
+}
+END_TEST
+
+START_TEST(test_preemption_pdb_reprieve_order)
+{
+	/*
+	 * n1 (2 cpu): db-0 (priority 20, protected) and plain (30, no labels); n2 (1 cpu):
+	 * web-0 (10, protected). The preemptor needs 1 cpu.
+	 */
+	struct ck_sched_node *nodes[] = { sched_node("n1", "2", "1Gi", NULL, NULL),
+					  sched_node("n2", "1", "1Gi", NULL, NULL) };
+	sched_assign(nodes[0], "db-0", "\"labels\":{\"app\":\"db\"}", PRIO_CPU("20", "1"));
+	sched_assign(nodes[0], "plain", NULL, PRIO_CPU("30", "1"));
+	sched_assign(nodes[1], "web-0", "\"labels\":{\"app\":\"web\"}", PRIO_CPU("10", "1"));
+	/* without budgets: plain (more important) stays, db-0 (20) goes: n2's 10 wins */
+	expect_nominee(nodes, 2, NULL, "n2");
+	/*
+	 * with budgets: db-0 violates one, so it gets the first chance to stay and plain goes:
+	 * n1 then violates nothing while n2 must violate web's budget.
+	 */
+	expect_nominee(nodes, 2,
+		       "[" PDB("db", "ns", "db", "0", "") "," PDB("web", "ns", "web", "0", "") "]",
+		       "n1");
+	free_nodes(nodes, 2);
+}
+END_TEST
+
+START_TEST(test_nominated_pods_keep_their_room)
+{
+	/* an earlier preemption nominated a priority-10 pod asking 3 of n1's 4 cpu */
+	struct ck_sched_node *nodes[] = { sched_node("n1", "4", "8Gi", NULL, NULL) };
+	struct ck_sched_pod *nominee = sched_pod("nominee", NULL, PRIO_CPU("10", "3"));
+	struct ck_sched_nomination nm = { .node = "n1", .pod = nominee };
+	struct ck_sched_result res;
+	/* a pod of lower or equal priority does not take that room */
+	struct ck_sched_pod *pod = sched_pod("p", NULL, PRIO_CPU("10", "2"));
+	sched_run_ext(NULL, nodes, 1, pod, NULL, &nm, 1, &res);
+	ck_assert_int_eq(res.code, CK_SCHED_UNSCHEDULABLE);
+	ck_assert_str_eq(res.message, "0/1 nodes are available: 1 Insufficient cpu. preemption: "
+				      "0/1 nodes are available: 1 No preemption victims found for "
+				      "incoming pod..");
+	ck_sched_result_release(&res);
+	ck_sched_pod_unref(pod);
+	/* a more important one does, as upstream */
+	pod = sched_pod("q", NULL, PRIO_CPU("20", "2"));
+	sched_run_ext(NULL, nodes, 1, pod, NULL, &nm, 1, &res);
+	ck_assert_int_eq(res.code, CK_SCHED_SUCCESS);
+	ck_assert_str_eq(res.node, "n1");
+	ck_sched_result_release(&res);
+	ck_sched_pod_unref(pod);
+	/* the nominee does not count against itself */
+	sched_run_ext(NULL, nodes, 1, nominee, NULL, &nm, 1, &res);
+	ck_assert_int_eq(res.code, CK_SCHED_SUCCESS);
+	ck_sched_result_release(&res);
+	ck_sched_pod_unref(nominee);
+	free_nodes(nodes, 1);
+}
+END_TEST
+
 START_TEST(test_image_locality)
 {
 	json_object *o = sched_json(
@@ -447,6 +564,9 @@ Suite *ck_test_suite_scheduler_plugins(void)
 	tcase_add_test(tc, test_topology_spread);
 	tcase_add_test(tc, test_inter_pod_affinity);
 	tcase_add_test(tc, test_preemption_choice);
+	tcase_add_test(tc, test_preemption_pdb_node_choice);
+	tcase_add_test(tc, test_preemption_pdb_reprieve_order);
+	tcase_add_test(tc, test_nominated_pods_keep_their_room);
 	tcase_add_test(tc, test_image_locality);
 	tcase_add_test(tc, test_num_feasible_nodes);
 	suite_add_tcase(s, tc);
