@@ -18,7 +18,7 @@ static const struct ck_kubectl_command *const commands[] = {
 	&ck_kubectl_cmd_config,	       &ck_kubectl_cmd_auth,	     &ck_kubectl_cmd_cordon,
 	&ck_kubectl_cmd_uncordon,      &ck_kubectl_cmd_taint,	     &ck_kubectl_cmd_wait,
 	&ck_kubectl_cmd_rollout,       &ck_kubectl_cmd_edit,	     &ck_kubectl_cmd_drain,
-	&ck_kubectl_cmd_describe,
+	&ck_kubectl_cmd_describe,      &ck_kubectl_cmd_explain,	     &ck_kubectl_cmd_logs,
 };
 
 static void usage(FILE *out)

@@ -5,7 +5,6 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "apimachinery/object.h"
 #include "apimachinery/status.h"
@@ -89,24 +88,6 @@ static json_object *delete_options(struct ck_kubectl *k, int *ret_status)
 	return opts;
 }
 
-/* Polls until the object with uid is gone or the deadline passes. */
-static int wait_gone(struct ck_client *c, const struct ck_kubectl_info *info, const char *name,
-		     const char *uid, int64_t deadline_ns)
-{
-	struct ck_gvr gvr = ck_kubectl_info_gvr(info);
-	while (ck_time_mono_ns() < deadline_ns) {
-		json_object *cur = NULL;
-		int r = ck_client_get(c, &gvr, info->namespace, name, &cur, NULL);
-		bool gone = r == -ENOENT || (r == 0 && uid && !ck_streq(ck_obj_uid(cur), uid));
-		json_object_put(cur);
-		if (gone)
-			return 0;
-		struct timespec ts = { 0, 100 * 1000 * 1000 };
-		nanosleep(&ts, NULL);
-	}
-	return -ETIMEDOUT;
-}
-
 static int delete_named(struct ck_kubectl *k, struct ck_client *c,
 			const struct ck_kubectl_info *info, const char *name, json_object *opts,
 			int64_t deadline_ns)
@@ -141,9 +122,13 @@ static int delete_named(struct ck_kubectl *k, struct ck_client *c,
 	const char *uid = ck_obj_uid(answer);
 	if (!uid)
 		uid = ck_obj_path_str(answer, "details.uid");
-	if (o.wait && wait_gone(c, info, name, uid, deadline_ns) < 0)
+	r = o.wait ? ck_kubectl_wait_gone(c, &gvr, info->namespace, name, uid, deadline_ns, &err)
+		   : 0;
+	if (r == -ETIMEDOUT)
 		status = ck_kubectl_fail(k, "timed out waiting for the condition on %s/%s",
 					 info->res.resource, name);
+	else if (r < 0)
+		status = ck_kubectl_print_error(k, &err);
 	json_object_put(answer);
 	ck_client_error_release(&err);
 	return status;

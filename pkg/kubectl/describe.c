@@ -2,17 +2,24 @@
  * kubectl describe (k8s.io/kubectl/pkg/describe): a kind's describer prints
  * "Field:\tvalue" lines through a tab writer set up as kubectl's (minwidth
  * 0, padding 2), then the Events whose involvedObject is the object.
- * Described here: namespaces, services, configmaps; other kinds get a clear
- * error until their describer exists.
+ * Here: the command, the helpers every describer shares (describe_int.h),
+ * services and configmaps. The other describers: describe_pod.c (pods, pod
+ * templates), describe_node.c, describe_apps.c (deployments, replicasets,
+ * statefulsets, daemonsets), describe_batch.c, describe_core.c (namespaces,
+ * quotas, limits, secrets, service accounts, endpoints, role bindings) and
+ * describe_generic.c (priorityclasses, and kubectl's generic describer for
+ * every kind without one of its own).
  */
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include "apimachinery/labels.h"
 #include "apimachinery/object.h"
-#include "kubectl/kubectl_int.h"
+#include "kubectl/describe_int.h"
 #include "util/str.h"
 #include "util/time.h"
+#include "util/json_write.h"
 
 /* kubectl's maxAnnotationLen: longer annotations are printed on lines of their own */
 #define MAX_ANNOTATION_LEN 140
@@ -35,61 +42,48 @@ static const struct ck_flag_shorthand describe_shorthands[] = { { 'l', "selector
 								{ 'A', "all-namespaces" },
 								{ 0 } };
 
-/* What a describer needs. */
-struct describe_ctx {
-	struct ck_kubectl *k;
-	struct ck_client *c;
-	struct ck_tabwriter *w;
-	struct ck_buf *text; /* what w flushed so far */
-	struct ck_client_error *err;
-};
-
-static int cmp_keys(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-/* The keys of a JSON object, sorted (array owned, strings borrowed). */
-static const char **sorted_keys(json_object *m, size_t *ret_n)
-{
-	size_t n = m && json_object_is_type(m, json_type_object) ? json_object_object_length(m) : 0;
-	const char **keys = ck_calloc(n + 1, sizeof(*keys));
-	size_t i = 0;
-	if (n) {
-		json_object_object_foreach (m, key, val) {
-			(void)val;
-			keys[i++] = key;
-		}
-	}
-	qsort(keys, i, sizeof(*keys), cmp_keys);
-	*ret_n = i;
-	return keys;
-}
-
-/* printLabelsMultiline: "Labels:\ta=b" then "\tc=d" lines, or <none>. */
-static void labels_multiline(struct ck_tabwriter *w, const char *title, json_object *labels)
+void ck_describe_labels_indent(struct ck_tabwriter *w, const char *indent, const char *title,
+			       json_object *labels)
 {
 	size_t n;
-	const char **keys = sorted_keys(labels, &n);
-	ck_tabwriter_printf(w, "%s:\t", title);
+	const char **keys = ck_json_sorted_keys(labels, &n);
+	ck_tabwriter_printf(w, "%s%s:\t", indent, title);
 	if (n == 0)
 		ck_tabwriter_printf(w, "<none>\n");
 	for (size_t i = 0; i < n; i++)
 		ck_tabwriter_printf(
-		    w, "%s%s=%s\n", i ? "\t" : "", keys[i],
+		    w, "%s%s%s=%s\n", i ? indent : "", i ? "\t" : "", keys[i],
 		    json_object_get_string(json_object_object_get(labels, keys[i])));
 	free(keys);
 }
 
-/* printAnnotationsMultiline: long or multi-line values on lines of their own. */
-static void annotations_multiline(struct ck_tabwriter *w, json_object *annotations)
+char *ck_describe_format_labels(json_object *m)
+{
+	size_t n;
+	const char **keys = ck_json_sorted_keys(m, &n);
+	struct ck_buf b = CK_BUF_INIT;
+	for (size_t i = 0; i < n; i++)
+		ck_buf_addf(&b, "%s%s=%s", i ? "," : "", keys[i],
+			    json_object_get_string(json_object_object_get(m, keys[i])));
+	if (n == 0)
+		ck_buf_adds(&b, "<none>");
+	free(keys);
+	return ck_buf_detach(&b, NULL);
+}
+
+void ck_describe_labels(struct ck_tabwriter *w, const char *title, json_object *labels)
+{
+	ck_describe_labels_indent(w, "", title, labels);
+}
+
+void ck_describe_annotations(struct ck_tabwriter *w, const char *title, json_object *annotations)
 {
 	size_t n, m = 0;
-	const char **keys = sorted_keys(annotations, &n);
+	const char **keys = ck_json_sorted_keys(annotations, &n);
 	for (size_t i = 0; i < n; i++)
 		if (strcmp(keys[i], "kubectl.kubernetes.io/last-applied-configuration") != 0)
 			keys[m++] = keys[i];
-	ck_tabwriter_printf(w, "Annotations:\t");
+	ck_tabwriter_printf(w, "%s:\t", title);
 	if (m == 0)
 		ck_tabwriter_printf(w, "<none>\n");
 	for (size_t i = 0; i < m; i++) {
@@ -120,8 +114,7 @@ static void annotations_multiline(struct ck_tabwriter *w, json_object *annotatio
 	free(keys);
 }
 
-/* translateTimestampSince: the age of an RFC 3339 time, "<unknown>" when unset. */
-static void age_of(const char *t, char *out, size_t size)
+void ck_describe_age(const char *t, char *out, size_t size)
 {
 	int64_t ns;
 	if (!t || !t[0] || ck_time_parse(t, &ns) < 0) {
@@ -129,6 +122,49 @@ static void age_of(const char *t, char *out, size_t size)
 		return;
 	}
 	ck_time_human_duration(ck_time_now_ns() - ns, out, size);
+}
+
+void ck_describe_time(const char *t, char out[CK_DESCRIBE_TIME_BUF])
+{
+	int64_t ns;
+	struct tm tm;
+	time_t secs;
+	if (!t || !t[0] || ck_time_parse(t, &ns) < 0) {
+		snprintf(out, CK_DESCRIBE_TIME_BUF, "Mon, 01 Jan 0001 00:00:00 +0000");
+		return;
+	}
+	secs = (time_t)(ns / 1000000000 - (ns % 1000000000 < 0));
+	if (!localtime_r(&secs, &tm) ||
+	    strftime(out, CK_DESCRIBE_TIME_BUF, "%a, %d %b %Y %H:%M:%S %z", &tm) == 0)
+		snprintf(out, CK_DESCRIBE_TIME_BUF, "%s", t);
+}
+
+char *ck_describe_selector(json_object *label_selector, const char *if_empty)
+{
+	struct ck_label_selector *sel = NULL;
+	char *err = NULL;
+	if (ck_label_selector_from_json(label_selector, &sel, &err) < 0) {
+		free(err);
+		return ck_strdup("<error>");
+	}
+	char *s = ck_label_selector_string(sel);
+	ck_label_selector_free(sel);
+	if (!s[0]) {
+		free(s);
+		s = ck_strdup(if_empty);
+	}
+	return s;
+}
+
+char *ck_describe_controller(json_object *obj)
+{
+	json_object *ref = ck_obj_controller_ref(obj);
+	if (!ref)
+		return NULL;
+	struct ck_buf b = CK_BUF_INIT;
+	const char *kind = ck_obj_path_str(ref, "kind"), *name = ck_obj_path_str(ref, "name");
+	ck_buf_addf(&b, "%s/%s", kind ? kind : "", name ? name : "");
+	return ck_buf_detach(&b, NULL);
 }
 
 static const char *event_last(json_object *e)
@@ -145,17 +181,16 @@ static int cmp_events(const void *a, const void *b)
 	return ta < tb ? -1 : ta > tb;
 }
 
-/* DescribeEvents for the events about obj; flushes w before a non-empty list. */
-static int describe_events(struct describe_ctx *d, json_object *obj)
+/* Appends the events about one reference to all (an array); searchEvents. */
+static int search_events(struct ck_describe *d, const char *ns, const char *name, const char *kind,
+			 const char *uid, json_object *all)
 {
-	if (!o.show_events)
-		return 0;
-	const char *ns = ck_obj_namespace(obj);
 	struct ck_buf b = CK_BUF_INIT;
-	ck_buf_addf(&b,
-		    "involvedObject.name=%s,involvedObject.namespace=%s,involvedObject.kind=%s,"
-		    "involvedObject.uid=%s",
-		    ck_obj_name(obj), ns ? ns : "", ck_obj_path_str(obj, "kind"), ck_obj_uid(obj));
+	ck_buf_addf(&b, "involvedObject.name=%s,involvedObject.namespace=%s", name, ns ? ns : "");
+	if (kind && kind[0])
+		ck_buf_addf(&b, ",involvedObject.kind=%s", kind);
+	if (uid && uid[0])
+		ck_buf_addf(&b, ",involvedObject.uid=%s", uid);
 	char *sel = ck_buf_detach(&b, NULL);
 	struct ck_gvr gvr = { "", "v1", "events" };
 	struct ck_client_list_options lo = { .field_selector = sel, .limit = 500 };
@@ -165,6 +200,34 @@ static int describe_events(struct describe_ctx *d, json_object *obj)
 	if (r < 0)
 		return r;
 	json_object *items = ck_obj_get(list, "items");
+	for (size_t i = 0; i < ck_obj_array_len(items); i++)
+		json_object_array_add(all, json_object_get(json_object_array_get_idx(items, i)));
+	json_object_put(list);
+	return 0;
+}
+
+int ck_describe_events(struct ck_describe *d, json_object *obj)
+{
+	const char *uid = ck_obj_uid(obj);
+	return ck_describe_events_ref(d, ck_obj_namespace(obj), ck_obj_name(obj),
+				      ck_obj_path_str(obj, "kind"), &uid, 1);
+}
+
+/* DescribeEvents; flushes w before a non-empty list. */
+int ck_describe_events_ref(struct ck_describe *d, const char *ns, const char *name,
+			   const char *kind, const char *const *uids, size_t n_uids)
+{
+	if (!d->show_events)
+		return 0;
+	json_object *list = json_object_new_array();
+	for (size_t i = 0; i < n_uids; i++) {
+		int r = search_events(d, ns, name, kind, uids[i], list);
+		if (r < 0) {
+			json_object_put(list);
+			return r;
+		}
+	}
+	json_object *items = list;
 	size_t n = ck_obj_array_len(items);
 	if (n == 0) {
 		ck_tabwriter_printf(d->w, "Events:\t<none>\n");
@@ -188,17 +251,18 @@ static int describe_events(struct describe_ctx *d, json_object *obj)
 		json_object *e = ev[i];
 		char first[32], last[32], interval[96];
 		const char *event_time = ck_obj_path_str(e, "eventTime");
-		age_of(event_time && event_time[0] ? event_time
-						   : ck_obj_path_str(e, "firstTimestamp"),
-		       first, sizeof(first));
+		ck_describe_age(event_time && event_time[0] ? event_time
+							    : ck_obj_path_str(e, "firstTimestamp"),
+				first, sizeof(first));
 		json_object *count = ck_obj_path(e, "count");
 		if (ck_obj_path(e, "series")) {
-			age_of(ck_obj_path_str(e, "series.lastObservedTime"), last, sizeof(last));
+			ck_describe_age(ck_obj_path_str(e, "series.lastObservedTime"), last,
+					sizeof(last));
 			snprintf(interval, sizeof(interval), "%s (x%lld over %s)", last,
 				 (long long)json_object_get_int64(ck_obj_path(e, "series.count")),
 				 first);
 		} else if (count && json_object_get_int64(count) > 1) {
-			age_of(ck_obj_path_str(e, "lastTimestamp"), last, sizeof(last));
+			ck_describe_age(ck_obj_path_str(e, "lastTimestamp"), last, sizeof(last));
 			snprintf(interval, sizeof(interval), "%s (x%lld over %s)", last,
 				 (long long)json_object_get_int64(count), first);
 		} else {
@@ -225,81 +289,31 @@ static int describe_events(struct describe_ctx *d, json_object *obj)
 	return 0;
 }
 
-/* Name, Namespace (when namespaced), Labels, Annotations. */
-static void describe_meta(struct describe_ctx *d, json_object *obj)
+void ck_describe_meta(struct ck_describe *d, json_object *obj)
 {
 	ck_tabwriter_printf(d->w, "Name:\t%s\n", ck_obj_name(obj));
 	if (ck_obj_namespace(obj))
 		ck_tabwriter_printf(d->w, "Namespace:\t%s\n", ck_obj_namespace(obj));
-	labels_multiline(d->w, "Labels", ck_obj_labels(obj));
-	annotations_multiline(d->w, ck_obj_annotations(obj));
-}
-
-/* ---- namespaces --------------------------------------------------------------------------- */
-
-static int describe_namespace(struct describe_ctx *d, json_object *ns)
-{
-	const char *name = ck_obj_name(ns);
-	struct ck_gvr rq = { "", "v1", "resourcequotas" }, lr = { "", "v1", "limitranges" };
-	struct ck_client_list_options lo = { .limit = 500 };
-	json_object *quotas = NULL, *limits = NULL;
-	if (ck_client_list(d->c, &rq, name, &lo, &quotas, d->err) < 0 ||
-	    ck_client_list(d->c, &lr, name, &lo, &limits, d->err) < 0) {
-		json_object_put(quotas);
-		return -EIO;
-	}
-	int r = 0;
-	if (ck_obj_array_len(ck_obj_get(limits, "items")) > 0) {
-		r = -ENOTSUP;
-		goto out;
-	}
-	ck_tabwriter_printf(d->w, "Name:\t%s\n", name);
-	labels_multiline(d->w, "Labels", ck_obj_labels(ns));
-	annotations_multiline(d->w, ck_obj_annotations(ns));
-	const char *phase = ck_obj_path_str(ns, "status.phase");
-	ck_tabwriter_printf(d->w, "Status:\t%s\n", phase ? phase : "");
-	json_object *items = ck_obj_get(quotas, "items");
-	size_t n = ck_obj_array_len(items);
-	ck_tabwriter_printf(d->w, "\n%s\n", n ? "Resource Quotas" : "No resource quota.");
-	for (size_t i = 0; i < n; i++) {
-		json_object *q = json_object_array_get_idx(items, i);
-		ck_tabwriter_printf(d->w, "  Name:\t%s\n", ck_obj_name(q));
-		ck_tabwriter_printf(d->w, "  Resource\tUsed\tHard\n  --------\t---\t---\n");
-		json_object *hard = ck_obj_path(q, "status.hard");
-		json_object *used = ck_obj_path(q, "status.used");
-		size_t nk;
-		const char **keys = sorted_keys(hard, &nk);
-		for (size_t j = 0; j < nk; j++) {
-			json_object *u = used ? json_object_object_get(used, keys[j]) : NULL;
-			ck_tabwriter_printf(
-			    d->w, "  %s\t%s\t%s\n", keys[j], u ? json_object_get_string(u) : "0",
-			    json_object_get_string(json_object_object_get(hard, keys[j])));
-		}
-		free(keys);
-	}
-	ck_tabwriter_printf(d->w, "\nNo LimitRange resource.\n");
-out:
-	json_object_put(quotas);
-	json_object_put(limits);
-	return r;
+	ck_describe_labels(d->w, "Labels", ck_obj_labels(obj));
+	ck_describe_annotations(d->w, "Annotations", ck_obj_annotations(obj));
 }
 
 /* ---- configmaps --------------------------------------------------------------------------- */
 
-static int describe_configmap(struct describe_ctx *d, json_object *cm)
+static int describe_configmap(struct ck_describe *d, json_object *cm)
 {
-	describe_meta(d, cm);
+	ck_describe_meta(d, cm);
 	ck_tabwriter_printf(d->w, "\nData\n====\n");
 	json_object *data = ck_obj_get(cm, "data");
 	size_t n;
-	const char **keys = sorted_keys(data, &n);
+	const char **keys = ck_json_sorted_keys(data, &n);
 	for (size_t i = 0; i < n; i++)
 		ck_tabwriter_printf(d->w, "%s:\n----\n%s\n", keys[i],
 				    json_object_get_string(json_object_object_get(data, keys[i])));
 	free(keys);
 	ck_tabwriter_printf(d->w, "\nBinaryData\n====\n");
 	json_object *bin = ck_obj_get(cm, "binaryData");
-	keys = sorted_keys(bin, &n);
+	keys = ck_json_sorted_keys(bin, &n);
 	for (size_t i = 0; i < n; i++) {
 		/* the decoded length of the base64 value */
 		const char *v = json_object_get_string(json_object_object_get(bin, keys[i]));
@@ -310,7 +324,7 @@ static int describe_configmap(struct describe_ctx *d, json_object *cm)
 	}
 	free(keys);
 	ck_tabwriter_printf(d->w, "\n");
-	return describe_events(d, cm);
+	return ck_describe_events(d, cm);
 }
 
 /* ---- services ----------------------------------------------------------------------------- */
@@ -362,7 +376,7 @@ static char *format_endpoints(json_object *ep, const char *port_name)
 	return ck_buf_detach(&b, NULL);
 }
 
-static int describe_service(struct describe_ctx *d, json_object *svc)
+static int describe_service(struct ck_describe *d, json_object *svc)
 {
 	struct ck_gvr epr = { "", "v1", "endpoints" };
 	json_object *ep = NULL;
@@ -372,11 +386,11 @@ static int describe_service(struct describe_ctx *d, json_object *svc)
 	ck_client_get(d->c, &epr, ck_obj_namespace(svc), ck_obj_name(svc), &ep, &eperr);
 	ck_client_error_release(&eperr);
 	struct ck_tabwriter *w = d->w;
-	describe_meta(d, svc);
+	ck_describe_meta(d, svc);
 	json_object *spec = ck_obj_get(svc, "spec");
 	json_object *selector = ck_obj_get(spec, "selector");
 	size_t n;
-	const char **keys = sorted_keys(selector, &n);
+	const char **keys = ck_json_sorted_keys(selector, &n);
 	ck_tabwriter_printf(w, "Selector:\t");
 	for (size_t i = 0; i < n; i++)
 		ck_tabwriter_printf(
@@ -457,21 +471,40 @@ static int describe_service(struct describe_ctx *d, json_object *svc)
 		free(s);
 	}
 	json_object_put(ep);
-	return describe_events(d, svc);
+	return ck_describe_events(d, svc);
 }
 
 /* ---- the command ------------------------------------------------------------------------- */
 
 struct describer {
 	const char *group, *kind;
-	int (*describe)(struct describe_ctx *d, json_object *obj);
+	int (*describe)(struct ck_describe *d, json_object *obj);
 };
 
 static const struct describer describers[] = {
-	{ "", "Namespace", describe_namespace },
+	{ "", "Namespace", ck_describe_namespace },
+	{ "", "LimitRange", ck_describe_limitrange },
+	{ "", "ResourceQuota", ck_describe_resourcequota },
+	{ "", "Secret", ck_describe_secret },
+	{ "", "ServiceAccount", ck_describe_serviceaccount },
+	{ "", "Endpoints", ck_describe_endpoints },
+	{ "rbac.authorization.k8s.io", "RoleBinding", ck_describe_rolebinding },
+	{ "rbac.authorization.k8s.io", "ClusterRoleBinding", ck_describe_rolebinding },
 	{ "", "Service", describe_service },
 	{ "", "ConfigMap", describe_configmap },
+	{ "", "Pod", ck_describe_pod },
+	{ "", "Node", ck_describe_node },
+	{ "apps", "Deployment", ck_describe_deployment },
+	{ "apps", "ReplicaSet", ck_describe_replicaset },
+	{ "apps", "StatefulSet", ck_describe_statefulset },
+	{ "apps", "DaemonSet", ck_describe_daemonset },
+	{ "batch", "Job", ck_describe_job },
+	{ "batch", "CronJob", ck_describe_cronjob },
+	{ "scheduling.k8s.io", "PriorityClass", ck_describe_priorityclass },
 };
+
+/* kubectl's genericDescriber, for kinds without a describer of their own */
+static const struct describer generic = { "", "", ck_describe_generic };
 
 /*
  * Prints one object's description: after "\n\n" unless it is the first, or
@@ -487,12 +520,9 @@ static int describe_one(struct ck_kubectl *k, struct ck_client *c, const struct 
 	struct ck_client_error err;
 	ck_client_error_init(&err);
 	struct ck_buf text = CK_BUF_INIT;
-	struct describe_ctx d = { k, c, &w, &text, &err };
+	struct ck_describe d = { k, c, &w, &text, &err, o.show_events };
 	int r = dsc->describe(&d, obj);
-	if (r == -ENOTSUP) {
-		r = ck_kubectl_fail(k, "ckubectl cannot describe %s with LimitRanges yet",
-				    ck_obj_name(obj));
-	} else if (r < 0) {
+	if (r < 0) {
 		r = ck_kubectl_print_error(k, &err);
 	} else {
 		ck_tabwriter_flush(&w, NULL, &text);
@@ -542,13 +572,11 @@ static bool has_prefix_match(json_object *list, const char *prefix)
 static int describe_info(struct ck_kubectl *k, struct ck_client *c,
 			 const struct ck_kubectl_info *info, bool by_prefix, bool *first)
 {
-	const struct describer *dsc = NULL;
+	const struct describer *dsc = &generic;
 	for (size_t i = 0; i < CK_ARRAY_SIZE(describers); i++)
 		if (ck_streq(describers[i].group, info->res.group) &&
 		    ck_streq(describers[i].kind, info->res.kind))
 			dsc = &describers[i];
-	if (!dsc)
-		return ck_kubectl_fail(k, "ckubectl has no describer for %s yet", info->res.kind);
 	struct ck_gvr gvr = ck_kubectl_info_gvr(info);
 	struct ck_client_error err, lerr;
 	ck_client_error_init(&err);
@@ -569,9 +597,10 @@ static int describe_info(struct ck_kubectl *k, struct ck_client *c,
 		result = ck_kubectl_print_error(k, &err);
 	} else {
 		if (ck_obj_array_len(ck_obj_get(got, "items")) == 0 && *first) {
-			if (info->namespace)
+			/* kubectl names the namespace for cluster-scoped kinds too, not with -A */
+			if (!o.all_namespaces)
 				fprintf(k->err, "No resources found in %s namespace.\n",
-					info->namespace);
+					info->namespace ? info->namespace : k->namespace);
 			else
 				fprintf(k->err, "No resources found\n");
 		}

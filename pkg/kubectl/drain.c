@@ -1,12 +1,11 @@
 /*
  * kubectl drain NODE: cordon it, then evict its pods (pods/eviction) but
  * mirror pods, DaemonSet pods (with --ignore-daemonsets) and, unless
- * --force, pods no controller owns; then wait until they are gone.
+ * --force, pods no controller owns; then wait (watching) until they are gone.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "apimachinery/object.h"
 #include "kubectl/kubectl_int.h"
@@ -178,25 +177,15 @@ static int drain_node(struct ck_kubectl *k, struct ck_client *c, const char *nod
 				break;
 			}
 			/* gone when the pod with that uid no longer exists */
-			for (;;) {
-				json_object *cur = NULL;
-				r = ck_client_get(c, &pods, ns, name, &cur, NULL);
-				bool gone = r == -ENOENT ||
-					    (r == 0 && !ck_streq(ck_obj_uid(cur), ck_obj_uid(p)));
-				json_object_put(cur);
-				if (gone) {
-					fprintf(k->out, "pod/%s %s\n", name,
-						o.disable_eviction ? "deleted" : "evicted");
-					break;
-				}
-				if (ck_time_mono_ns() >= deadline) {
-					status = ck_kubectl_fail(
-					    k, "drain did not complete within %s", o.timeout);
-					break;
-				}
-				struct timespec ts = { 0, 200 * 1000 * 1000 };
-				nanosleep(&ts, NULL);
-			}
+			r = ck_kubectl_wait_gone(c, &pods, ns, name, ck_obj_uid(p), deadline, &err);
+			if (r == 0)
+				fprintf(k->out, "pod/%s %s\n", name,
+					o.disable_eviction ? "deleted" : "evicted");
+			else if (r == -ETIMEDOUT)
+				status = ck_kubectl_fail(k, "drain did not complete within %s",
+							 o.timeout);
+			else
+				status = ck_kubectl_print_error(k, &err);
 		}
 		if (status == 0)
 			fprintf(k->out, "node/%s drained\n", node);

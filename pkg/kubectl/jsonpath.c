@@ -737,11 +737,6 @@ int ck_jsonpath_find(const struct ck_jsonpath *p, json_object *data, json_object
 
 /* ---- custom columns ---------------------------------------------------------------------- */
 
-static int cmp_keys(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
 /* A value as Go's fmt %v prints what JSON decoded into interface{}: map[a:b c:d], [x y]. */
 static void print_go_value(struct ck_buf *b, json_object *v)
 {
@@ -751,12 +746,7 @@ static void print_go_value(struct ck_buf *b, json_object *v)
 		break;
 	case json_type_object: {
 		size_t n = (size_t)json_object_object_length(v), i = 0;
-		const char **keys = ck_malloc((n ? n : 1) * sizeof(*keys));
-		json_object_object_foreach (v, key, val) {
-			(void)val;
-			keys[i++] = key;
-		}
-		qsort(keys, n, sizeof(*keys), cmp_keys);
+		const char **keys = ck_json_sorted_keys(v, &n);
 		ck_buf_adds(b, "map[");
 		for (i = 0; i < n; i++) {
 			ck_buf_addf(b, "%s%s:", i ? " " : "", keys[i]);

@@ -14,8 +14,9 @@
  *   get.c, create.c, delete.c, apply.c, label.c (label, annotate),
  *   patch.c (patch, scale), info.c (version, api-resources, api-versions,
  *   cluster-info), config.c (config …), auth.c (auth can-i, whoami),
- *   node.c (cordon, uncordon, taint), drain.c, wait.c, rollout.c, edit.c,
- *   describe.c
+ *   node.c (cordon, uncordon, taint), drain.c, wait.c (and the watch-based
+ *   wait the waiting commands share), rollout.c, edit.c, describe*.c,
+ *   explain.c (from the server's OpenAPI v3 documents)
  *
  * Kinds, resources, short names and scopes come from the server's
  * discovery documents (client/discovery.h), never from a table here.
@@ -146,5 +147,7 @@ extern const struct ck_kubectl_command ck_kubectl_cmd_rollout;
 extern const struct ck_kubectl_command ck_kubectl_cmd_edit;
 extern const struct ck_kubectl_command ck_kubectl_cmd_drain;
 extern const struct ck_kubectl_command ck_kubectl_cmd_describe;
+extern const struct ck_kubectl_command ck_kubectl_cmd_explain;
+extern const struct ck_kubectl_command ck_kubectl_cmd_logs;
 
 #endif

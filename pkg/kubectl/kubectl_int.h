@@ -47,6 +47,33 @@ char *ck_kubectl_info_ref(const struct ck_kubectl_info *info, const char *name);
 /* The gvr of an info, borrowing its strings. */
 struct ck_gvr ck_kubectl_info_gvr(const struct ck_kubectl_info *info);
 
+/* ---- wait.c: waiting on a watched object --------------------------------------------- */
+
+/*
+ * A wait's predicate: called with the object's state (borrowed), NULL when
+ * it does not exist (not there at the start, or deleted). 0: wait on;
+ * > 0: done; < 0: stop with that error.
+ */
+typedef int (*ck_kubectl_wait_fn)(void *ctx, json_object *obj);
+
+/*
+ * kubectl's watchtools.UntilWithSync on one object (what wait, delete
+ * --wait, drain and rollout status share): lists it by the field selector
+ * metadata.name=<name> and calls fn on what the list found, then watches
+ * from the list's resourceVersion (bookmarks on; each request ends at the
+ * deadline) and calls fn on every change, listing again after 410 Gone.
+ * deadline_ns is on the monotonic clock (INT64_MAX: none). 0 when fn said
+ * done; -ETIMEDOUT; fn's negative value; or a request's error (err set).
+ */
+int ck_kubectl_wait_until(struct ck_client *c, const struct ck_gvr *gvr, const char *ns,
+			  const char *name, int64_t deadline_ns, ck_kubectl_wait_fn fn, void *ctx,
+			  struct ck_client_error *err);
+
+/* Until the object is gone, or replaced by one whose uid is not uid (NULL: any); as above. */
+int ck_kubectl_wait_gone(struct ck_client *c, const struct ck_gvr *gvr, const char *ns,
+			 const char *name, const char *uid, int64_t deadline_ns,
+			 struct ck_client_error *err);
+
 /* ---- printers.c -------------------------------------------------------------------- */
 
 /*
@@ -159,5 +186,21 @@ char *ck_jsonpath_relaxed(const char *expr);
  */
 int ck_custom_columns_print(struct ck_tabwriter *w, const char *spec, json_object *objects,
 			    bool no_headers, char **ret_err);
+
+/* ---- describe_pod.c, describe_apps.c ---------------------------------------------------- */
+
+/*
+ * kubectl's DescribePodTemplate: the "Pod Template:" block of a
+ * PodTemplateSpec (borrowed; NULL prints <unset>) as describe and
+ * `rollout history --revision` print it, into a describe tab writer.
+ */
+void ck_kubectl_describe_pod_template(struct ck_tabwriter *w, json_object *tmpl);
+
+/*
+ * deploymentutil's EqualIgnoreHash: whether two PodTemplateSpecs (borrowed)
+ * are the same but for the pod-template-hash label, absent fields and
+ * empty ones counting as equal (apiequality.Semantic).
+ */
+bool ck_kubectl_templates_equal(json_object *a, json_object *b);
 
 #endif

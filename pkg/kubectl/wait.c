@@ -1,17 +1,152 @@
 /*
  * kubectl wait --for=condition=C[=value] | delete | jsonpath='{…}'=value,
- * with --timeout (default 30s). The objects are read again every 200 ms.
+ * with --timeout (default 30s); and the wait every command that waits
+ * shares (wait, delete --wait, drain, rollout status): an object watched
+ * until a predicate holds, as kubectl's watchtools.UntilWithSync.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 
 #include "apimachinery/object.h"
 #include "kubectl/kubectl_int.h"
 #include "util/str.h"
 #include "util/time.h"
+
+/* ---- waiting on a watched object ------------------------------------------------------- */
+
+/* How long one watch request lasts when there is no deadline (kubectl: 300-599 s). */
+#define WATCH_SECONDS 300
+
+struct until {
+	ck_kubectl_wait_fn fn;
+	void *ctx;
+	struct ck_client_error *err; /* an ERROR event's Status goes here */
+	int result;		     /* fn's value once it is not 0 */
+	bool done;
+	bool expired; /* the resourceVersion is too old: list again */
+	char rv[64];  /* the last resourceVersion seen */
+};
+
+static int until_frame(void *ctx, const struct ck_watch_frame *f)
+{
+	struct until *u = ctx;
+	if (f->type == CK_WATCH_TYPE_ERROR) {
+		json_object *code = ck_obj_get(f->object, "code");
+		if (code && json_object_get_int(code) == 410) {
+			u->expired = true;
+			return -EKEYEXPIRED;
+		}
+		const char *msg = ck_obj_path_str(f->object, "message");
+		u->err->code = code ? json_object_get_int(code) : 0;
+		snprintf(u->err->message, sizeof(u->err->message), "%s",
+			 msg ? msg : "unexpected watch event");
+		return -EIO;
+	}
+	const char *rv = ck_obj_resource_version(f->object);
+	if (rv)
+		snprintf(u->rv, sizeof(u->rv), "%s", rv);
+	if (f->type == CK_WATCH_TYPE_BOOKMARK)
+		return 0;
+	int r = u->fn(u->ctx, f->type == CK_WATCH_TYPE_DELETED ? NULL : f->object);
+	if (r == 0)
+		return 0;
+	u->result = r;
+	u->done = true;
+	return -ECANCELED;
+}
+
+/* Lists the object by name: fn on what is there; the list's resourceVersion into u->rv. */
+static int until_list(struct ck_client *c, const struct ck_gvr *gvr, const char *ns,
+		      const char *field_selector, struct until *u, struct ck_client_error *err)
+{
+	struct ck_client_list_options lo = { .field_selector = field_selector };
+	json_object *list = NULL;
+	int r = ck_client_list(c, gvr, ns, &lo, &list, err);
+	if (r < 0)
+		return r;
+	json_object *items = ck_obj_get(list, "items");
+	const char *rv = ck_obj_path_str(list, "metadata.resourceVersion");
+	snprintf(u->rv, sizeof(u->rv), "%s", rv ? rv : "");
+	r = u->fn(u->ctx, ck_obj_array_len(items) ? json_object_array_get_idx(items, 0) : NULL);
+	if (r != 0) {
+		u->result = r;
+		u->done = true;
+	}
+	json_object_put(list);
+	return 0;
+}
+
+int ck_kubectl_wait_until(struct ck_client *c, const struct ck_gvr *gvr, const char *ns,
+			  const char *name, int64_t deadline_ns, ck_kubectl_wait_fn fn, void *ctx,
+			  struct ck_client_error *err)
+{
+	char fs[512];
+	snprintf(fs, sizeof(fs), "metadata.name=%s", name);
+	struct until u = { .fn = fn, .ctx = ctx, .err = err, .expired = true };
+	for (;;) {
+		int r;
+		if (u.expired) {
+			u.expired = false;
+			if ((r = until_list(c, gvr, ns, fs, &u, err)) < 0)
+				return r;
+		}
+		if (u.done)
+			return u.result > 0 ? 0 : u.result;
+		int64_t now = ck_time_mono_ns();
+		if (now >= deadline_ns)
+			return -ETIMEDOUT;
+		int64_t seconds = WATCH_SECONDS;
+		if (deadline_ns != INT64_MAX &&
+		    (deadline_ns - now + 999999999) / 1000000000 < seconds)
+			seconds = (deadline_ns - now + 999999999) / 1000000000;
+		struct ck_client_list_options lo = {
+			.field_selector = fs,
+			.resource_version = u.rv,
+			.allow_watch_bookmarks = true,
+			.timeout_seconds = seconds,
+		};
+		struct ck_client_request req = {
+			.group = gvr->group,
+			.version = gvr->version,
+			.resource = gvr->resource,
+			.namespace = ns,
+			.list_options = &lo,
+		};
+		r = ck_client_watch(c, &req, until_frame, &u, err);
+		if (u.done)
+			return u.result > 0 ? 0 : u.result;
+		if (r == -EKEYEXPIRED) {
+			u.expired = true; /* an HTTP 410 or an ERROR event: list again */
+			continue;
+		}
+		/* the server ended the stream (its timeout) or the connection broke: watch on */
+		if (r < 0 && r != -ECONNRESET)
+			return r;
+	}
+}
+
+struct gone {
+	const char *uid;
+};
+
+static int is_gone(void *ctx, json_object *obj)
+{
+	const struct gone *g = ctx;
+	return !obj || (g->uid && !ck_streq(ck_obj_uid(obj), g->uid));
+}
+
+int ck_kubectl_wait_gone(struct ck_client *c, const struct ck_gvr *gvr, const char *ns,
+			 const char *name, const char *uid, int64_t deadline_ns,
+			 struct ck_client_error *err)
+{
+	struct gone g = { uid };
+	return ck_kubectl_wait_until(c, gvr, ns, name, deadline_ns, is_gone, &g, err);
+}
+
+/* ---- kubectl wait ------------------------------------------------------------------------ */
 
 static struct {
 	const char *for_;
@@ -105,6 +240,67 @@ static int parse_for(struct ck_kubectl *k, struct wait_for *w)
 	return -ck_kubectl_fail(k, "unrecognized condition: \"%s\"", o.for_);
 }
 
+/* What the predicate of one wait knows. */
+struct wait_ctx {
+	const struct wait_for *w;
+	bool first; /* the state found by the list, before any change */
+	bool named; /* the object was named (not found by a selector) */
+	bool absent_at_start;
+};
+
+static int wait_met(void *ctx, json_object *obj)
+{
+	struct wait_ctx *wc = ctx;
+	bool first = wc->first;
+	wc->first = false;
+	if (wc->w->kind == WAIT_DELETE) {
+		wc->absent_at_start = first && !obj;
+		return !obj;
+	}
+	if (!obj)
+		/* kubectl looks a named object up first: NotFound is an error then */
+		return first && wc->named ? -ENOENT : 0;
+	return met(wc->w, obj);
+}
+
+/* Waits for one object; prints the outcome. 0, or 1 after printing the error. */
+static int wait_one(struct ck_kubectl *k, struct ck_client *c, const struct wait_for *w,
+		    const struct ck_kubectl_info *info, const char *name, int64_t deadline)
+{
+	struct ck_gvr gvr = ck_kubectl_info_gvr(info);
+	struct ck_client_error err;
+	ck_client_error_init(&err);
+	struct wait_ctx wc = { .w = w, .first = true, .named = info->name != NULL };
+	int status = 0, r;
+	for (;;) {
+		r = ck_kubectl_wait_until(c, &gvr, info->namespace, name, deadline, wait_met, &wc,
+					  &err);
+		if (r != -ENOENT)
+			break;
+		/* the server's NotFound, as kubectl's GET of the named object prints it */
+		json_object *obj = NULL;
+		r = ck_client_get(c, &gvr, info->namespace, name, &obj, &err);
+		json_object_put(obj);
+		if (r < 0)
+			break;
+		wc.first = true; /* made meanwhile: wait on */
+		wc.named = false;
+	}
+	if (r == 0) {
+		/* kubectl says nothing about a named object that was not there to delete */
+		if (!wc.absent_at_start)
+			ck_kubectl_print_success(k, info->res.group, info->res.kind, name,
+						 "condition met", false);
+	} else if (r == -ETIMEDOUT) {
+		status = ck_kubectl_fail(k, "timed out waiting for the condition on %s/%s",
+					 info->res.resource, name);
+	} else {
+		status = ck_kubectl_print_error(k, &err);
+	}
+	ck_client_error_release(&err);
+	return status;
+}
+
 static int run_wait(struct ck_kubectl *k, int argc, char **argv)
 {
 	struct wait_for w;
@@ -133,63 +329,26 @@ static int run_wait(struct ck_kubectl *k, int argc, char **argv)
 	for (size_t i = 0; i < infos.n && status == 0; i++) {
 		struct ck_kubectl_info *info = &infos.v[i];
 		struct ck_gvr gvr = ck_kubectl_info_gvr(info);
-		/* the objects: the one named, or those the selector matches now */
-		json_object *names = json_object_new_array();
 		if (info->name) {
-			json_object_array_add(names, json_object_new_string(info->name));
-		} else {
-			json_object *list = NULL;
-			struct ck_client_list_options lo = { .label_selector = o.selector };
-			if (ck_client_list(c, &gvr, info->namespace, &lo, &list, &err) < 0) {
-				status = ck_kubectl_print_error(k, &err);
-			} else {
-				json_object *items = json_object_object_get(list, "items");
-				for (size_t j = 0; items && j < json_object_array_length(items);
-				     j++)
-					json_object_array_add(
-					    names, json_object_new_string(ck_obj_name(
-						       json_object_array_get_idx(items, j))));
-				if (json_object_array_length(names) == 0)
-					status = ck_kubectl_fail(k, "no matching resources found");
-			}
-			json_object_put(list);
+			status = wait_one(k, c, &w, info, info->name, deadline);
+			continue;
 		}
-		for (size_t j = 0; status == 0 && j < json_object_array_length(names); j++) {
-			const char *name =
-			    json_object_get_string(json_object_array_get_idx(names, j));
-			for (;;) {
-				json_object *obj = NULL;
-				int r = ck_client_get(c, &gvr, info->namespace, name, &obj, &err);
-				bool done =
-				    w.kind == WAIT_DELETE ? r == -ENOENT : r == 0 && met(&w, obj);
-				json_object_put(obj);
-				if (r < 0 && !(r == -ENOENT && w.kind == WAIT_DELETE)) {
-					if (r == -ENOENT && info->name)
-						status = ck_kubectl_print_error(k, &err);
-					else if (r != -ENOENT)
-						status = ck_kubectl_print_error(k, &err);
-					if (status)
-						break;
-				}
-				if (done) {
-					ck_kubectl_print_success(
-					    k, info->res.group, info->res.kind, name,
-					    w.kind == WAIT_DELETE ? "condition met"
-								  : "condition met",
-					    false);
-					break;
-				}
-				if (ck_time_mono_ns() >= deadline) {
-					status = ck_kubectl_fail(
-					    k, "timed out waiting for the condition on %s/%s",
-					    info->res.resource, name);
-					break;
-				}
-				struct timespec ts = { 0, 200 * 1000 * 1000 };
-				nanosleep(&ts, NULL);
-			}
+		/* the objects the selector matches now */
+		json_object *list = NULL;
+		struct ck_client_list_options lo = { .label_selector = o.selector };
+		if (ck_client_list(c, &gvr, info->namespace, &lo, &list, &err) < 0) {
+			status = ck_kubectl_print_error(k, &err);
+			continue;
 		}
-		json_object_put(names);
+		json_object *items = ck_obj_get(list, "items");
+		/* nothing to wait for is success when waiting for deletion */
+		if (ck_obj_array_len(items) == 0 && w.kind != WAIT_DELETE)
+			status = ck_kubectl_fail(k, "no matching resources found");
+		for (size_t j = 0; status == 0 && j < ck_obj_array_len(items); j++)
+			status =
+			    wait_one(k, c, &w, info,
+				     ck_obj_name(json_object_array_get_idx(items, j)), deadline);
+		json_object_put(list);
 	}
 	ck_client_error_release(&err);
 	ck_kubectl_infos_release(&infos);

@@ -24,14 +24,7 @@ static char ckubectl[512];
 static void setup(void)
 {
 	/* an absolute path: commands run in the test's directory */
-	const char *bin = getenv("CK_BIN_DIR");
-	char cwd[256];
-	ck_assert_ptr_nonnull(getcwd(cwd, sizeof(cwd)));
-	if (bin && bin[0] == '/')
-		snprintf(ckubectl, sizeof(ckubectl), "%s/ckubectl", bin);
-	else
-		snprintf(ckubectl, sizeof(ckubectl), "%s/%s/ckubectl", cwd,
-			 bin ? bin : "_output/bin");
+	ck_test_bin_path("ckubectl", ckubectl, sizeof(ckubectl));
 	ck_assert_int_eq(ck_test_etcd_start(NULL, &etcd), 0);
 	struct ck_test_apiserver_options o = { .etcd_endpoint = ck_test_etcd_endpoint(etcd) };
 	ck_assert_int_eq(ck_test_apiserver_start(&o, &api), 0);
@@ -506,6 +499,284 @@ START_TEST(test_ckubectl_describe)
 }
 END_TEST
 
+/* A pod with what describe prints: resources, env, probes, volumes, tolerations. */
+static const char *const describe_pod_yaml =
+    "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n  labels: {app: web, tier: front}\n"
+    "  annotations: {note: hello}\nspec:\n  priority: 10\n  priorityClassName: high\n"
+    "  serviceAccountName: default\n  nodeSelector: {disk: ssd}\n  tolerations:\n"
+    "  - {key: dedicated, operator: Equal, value: gpu, effect: NoSchedule}\n"
+    "  - {operator: Exists}\n"
+    "  - {key: node.kubernetes.io/not-ready, operator: Exists, effect: NoExecute, "
+    "tolerationSeconds: 300}\n"
+    "  initContainers:\n  - {name: init, image: busybox, command: [sh, -c, echo init]}\n"
+    "  containers:\n  - name: app\n    image: nginx:1.25\n    command: [/bin/app]\n"
+    "    args: [\"--port=80\", \"multi\\nline\"]\n"
+    "    ports: [{containerPort: 80}, {containerPort: 443, hostPort: 8443}]\n"
+    "    resources:\n      limits: {cpu: 500m, memory: 128Mi}\n"
+    "      requests: {cpu: 250m, memory: 64Mi}\n"
+    "    livenessProbe: {httpGet: {path: /healthz, port: 80}, initialDelaySeconds: 3}\n"
+    "    readinessProbe: {tcpSocket: {port: 80}}\n"
+    "    startupProbe: {exec: {command: [cat, /tmp/ok]}}\n"
+    "    env:\n    - {name: PLAIN, value: x}\n    - {name: MULTI, value: \"a\\nb\"}\n"
+    "    - {name: POD, valueFrom: {fieldRef: {fieldPath: metadata.name}}}\n"
+    "    - {name: IP, valueFrom: {fieldRef: {fieldPath: status.podIP}}}\n"
+    "    - {name: CPU, valueFrom: {resourceFieldRef: {resource: limits.cpu, divisor: 1m}}}\n"
+    "    - {name: MEM, valueFrom: {resourceFieldRef: {resource: requests.memory}}}\n"
+    "    - {name: SEC, valueFrom: {secretKeyRef: {name: s, key: k}}}\n"
+    "    - {name: CM, valueFrom: {configMapKeyRef: {name: c, key: k, optional: true}}}\n"
+    "    envFrom:\n    - configMapRef: {name: cfg}\n"
+    "    - {secretRef: {name: sec, optional: true}, prefix: P_}\n"
+    "    volumeMounts:\n    - {name: data, mountPath: /data}\n"
+    "    - {name: cfg, mountPath: /etc/cfg, readOnly: true, subPath: sub}\n"
+    "  - {name: side, image: busybox}\n  volumes:\n"
+    "  - {name: data, emptyDir: {sizeLimit: 1Gi}}\n  - {name: cfg, configMap: {name: cfg}}\n"
+    "  - {name: sec, secret: {secretName: sec, optional: true}}\n"
+    "  - {name: host, hostPath: {path: /var/log, type: Directory}}\n"
+    "  - {name: claim, persistentVolumeClaim: {claimName: pvc1, readOnly: true}}\n"
+    "  - {name: mem, emptyDir: {medium: Memory}}\n"
+    "  - name: kube-api-access\n    projected:\n      sources:\n"
+    "      - serviceAccountToken: {path: token, expirationSeconds: 3607}\n"
+    "      - configMap: {name: kube-root-ca.crt, items: [{key: ca.crt, path: ca.crt}]}\n"
+    "      - downwardAPI: {items: [{path: ns, fieldRef: {fieldPath: metadata.namespace}}]}\n"
+    "  - {name: dapi, downwardAPI: {items: [{path: l, fieldRef: {fieldPath: metadata.labels}}]}}\n"
+    "---\napiVersion: v1\nkind: Pod\nmetadata: {name: bound}\nspec:\n  containers:\n"
+    "  - {name: c, image: busybox, resources: {requests: {cpu: 100m, memory: 100Mi}}}\n"
+    "  - {name: d, image: busybox, resources: {limits: {cpu: \"1\", memory: 1Gi}}}\n";
+
+/* A node as a kubelet would register it: taints, roles, capacity, conditions, addresses. */
+static const char *const describe_node_yaml =
+    "apiVersion: v1\nkind: Node\nmetadata:\n  name: dn1\n  labels: {kubernetes.io/hostname: dn1, "
+    "node-role.kubernetes.io/control-plane: \"\", kubernetes.io/role: worker}\nspec:\n"
+    "  podCIDR: 10.244.1.0/24\n  podCIDRs: [10.244.1.0/24]\n  taints:\n"
+    "  - {key: dedicated, value: gpu, effect: NoSchedule}\n  - {key: a, effect: NoExecute}\n"
+    "---\napiVersion: v1\nkind: Node\nmetadata: {name: dn2}\n";
+static const char *const describe_node_status =
+    "{\"status\":{\"capacity\":{\"cpu\":\"4\",\"memory\":\"8Gi\",\"pods\":\"110\","
+    "\"ephemeral-storage\":\"100Gi\",\"example.com/gpu\":\"2\",\"hugepages-2Mi\":\"0\"},"
+    "\"allocatable\":{\"cpu\":\"3800m\",\"memory\":\"7Gi\",\"pods\":\"110\","
+    "\"ephemeral-storage\":\"90Gi\",\"example.com/gpu\":\"2\",\"hugepages-2Mi\":\"0\"},"
+    "\"conditions\":[{\"type\":\"Ready\",\"status\":\"True\",\"lastHeartbeatTime\":"
+    "\"2026-01-02T03:04:05Z\",\"lastTransitionTime\":\"2026-01-01T00:00:00Z\",\"reason\":"
+    "\"KubeletReady\",\"message\":\"kubelet is posting ready status\"},{\"type\":"
+    "\"MemoryPressure\",\"status\":\"False\",\"lastHeartbeatTime\":\"2026-01-02T03:04:05Z\","
+    "\"lastTransitionTime\":\"2026-01-01T00:00:00Z\",\"reason\":\"KubeletHasSufficientMemory\","
+    "\"message\":\"kubelet has sufficient memory available\"}],\"addresses\":[{\"type\":"
+    "\"InternalIP\",\"address\":\"192.168.1.10\"},{\"type\":\"Hostname\",\"address\":\"dn1\"}],"
+    "\"nodeInfo\":{\"machineID\":\"m1\",\"systemUUID\":\"u1\",\"bootID\":\"b1\","
+    "\"kernelVersion\":\"6.1\",\"osImage\":\"Debian\",\"containerRuntimeVersion\":"
+    "\"containerd://1.6\",\"kubeletVersion\":\"v1.30.0\",\"kubeProxyVersion\":\"v1.30.0\","
+    "\"operatingSystem\":\"linux\",\"architecture\":\"amd64\"}}}";
+
+/* An event about an object, long ago (its age keeps its width while the test runs). */
+static void add_event(struct ck_buf *b, const char *name, const char *ns, const char *kind,
+		      const char *obj, const char *uid, const char *reason, int count)
+{
+	ck_buf_addf(
+	    b,
+	    "---\napiVersion: v1\nkind: Event\nmetadata: {name: %s, namespace: %s}\n"
+	    "involvedObject: {kind: %s, name: %s, namespace: \"%s\", uid: \"%s\"}\n"
+	    "reason: %s\nmessage: \"%s happened\"\ntype: Normal\nsource: {component: test}\n"
+	    "firstTimestamp: \"2020-01-01T10:00:00Z\"\nlastTimestamp: \"2021-0%d-01T10:00:00Z\"\n"
+	    "count: %d\n",
+	    name, ns[0] ? ns : "default", kind, obj, ns, uid, reason, reason, count, count);
+}
+
+/* The uid of an object (ckubectl get ... -o jsonpath), into uid. */
+static void uid_of(const char *what, char *uid, size_t size)
+{
+	struct ck_buf out = CK_BUF_INIT;
+	char args[256];
+	snprintf(args, sizeof(args), "get %s -o jsonpath='{.metadata.uid}'", what);
+	ck_assert_int_eq(ck(&out, args), 0);
+	snprintf(uid, size, "%s", ck_buf_str(&out));
+	ck_buf_release(&out);
+}
+
+/*
+ * describe of pods (unbound and bound), nodes, deployments with their
+ * ReplicaSets, a priorityclass and kinds only the generic describer knows
+ * (lease, podtemplate, event): kubectl's layout byte for byte.
+ */
+START_TEST(test_ckubectl_describe_workloads)
+{
+	struct ck_buf out = CK_BUF_INIT;
+	ck_assert_int_eq(ck(&out, "create namespace dw"), 0);
+	write_file("pods.yaml", describe_pod_yaml);
+	ck_assert_int_eq(ck(&out, "-n dw create -f pods.yaml"), 0);
+	write_file("nodes.yaml", describe_node_yaml);
+	ck_assert_int_eq(ck(&out, "create -f nodes.yaml"), 0);
+	write_file("status.json", describe_node_status);
+	/* ckubectl has no --subresource nor create --raw: the real kubectl sets them up */
+	ck_assert_int_eq(ck_test_sh(&out,
+				    "cd %s && /usr/bin/kubectl --kubeconfig %s patch node dn1 "
+				    "--subresource=status --type=merge --patch-file status.json",
+				    dir, KC),
+			 0);
+	write_file("binding.json",
+		   "{\"apiVersion\":\"v1\",\"kind\":\"Binding\",\"metadata\":"
+		   "{\"name\":\"bound\"},\"target\":{\"kind\":\"Node\",\"name\":\"dn1\"}}");
+	ck_assert_int_eq(ck_test_sh(&out,
+				    "cd %s && /usr/bin/kubectl --kubeconfig %s create --raw "
+				    "/api/v1/namespaces/dw/pods/bound/binding -f binding.json",
+				    dir, KC),
+			 0);
+	write_file(
+	    "lease.yaml",
+	    "apiVersion: coordination.k8s.io/v1\nkind: Lease\nmetadata:\n  name: dn1\n"
+	    "  namespace: kube-node-lease\n  labels: {x: \"z\"}\n  annotations: {a: b}\n"
+	    "  ownerReferences: [{apiVersion: v1, kind: Node, name: dn1, uid: \"1234\"}]\n"
+	    "spec: {holderIdentity: dn1, leaseDurationSeconds: 40, renewTime: "
+	    "\"2026-01-02T03:04:05.123456Z\", acquireTime: \"2026-01-01T00:00:00.000000Z\"}\n"
+	    "---\napiVersion: scheduling.k8s.io/v1\nkind: PriorityClass\nmetadata:\n"
+	    "  name: high\n  annotations: {b: c, a: d}\nvalue: 1000\n"
+	    "description: very important\n---\napiVersion: v1\nkind: PodTemplate\n"
+	    "metadata: {name: pt, namespace: dw}\ntemplate:\n  metadata: {labels: {a: b}}\n"
+	    "  spec: {containers: [{name: c, image: busybox, args: [\"1\", \"2\"]}]}\n");
+	ck_assert_int_eq(ck(&out, "create -f lease.yaml"), 0);
+
+	/* a deployment and the ReplicaSets and pod its controllers would make */
+	ck_assert_int_eq(ck(&out, "-n dw create deployment dep --image=nginx:1.25 --replicas=2"),
+			 0);
+	char dep_uid[64], rs_uid[64], pod_uid[64], node_uid[64];
+	uid_of("-n dw deploy dep", dep_uid, sizeof(dep_uid));
+	struct ck_buf yaml = CK_BUF_INIT;
+	for (int i = 1; i <= 2; i++)
+		ck_buf_addf(
+		    &yaml,
+		    "---\napiVersion: apps/v1\nkind: ReplicaSet\nmetadata:\n  name: dep-h%d\n"
+		    "  labels: {app: dep, pod-template-hash: h%d}\n"
+		    "  annotations: {deployment.kubernetes.io/revision: \"%d\"}\n"
+		    "  ownerReferences: [{apiVersion: apps/v1, kind: Deployment, name: dep, "
+		    "uid: %s, controller: true, blockOwnerDeletion: true}]\nspec:\n"
+		    "  replicas: %d\n  selector: {matchLabels: {app: dep, pod-template-hash: "
+		    "h%d}}\n  template:\n    metadata: {labels: {app: dep, pod-template-hash: "
+		    "h%d}}\n    spec: {containers: [{name: nginx, image: \"nginx:1.2%d\"}]}\n",
+		    i, i, i, dep_uid, i - 1, i, i, i + 3);
+	write_file("rs.yaml", ck_buf_str(&yaml));
+	ck_assert_int_eq(ck(&out, "-n dw create -f rs.yaml"), 0);
+	uid_of("-n dw rs dep-h2", rs_uid, sizeof(rs_uid));
+	ck_buf_reset(&yaml);
+	ck_buf_addf(&yaml,
+		    "apiVersion: v1\nkind: Pod\nmetadata:\n  name: dep-h2-abc\n"
+		    "  labels: {app: dep, pod-template-hash: h2}\n  ownerReferences: [{apiVersion: "
+		    "apps/v1, kind: ReplicaSet, name: dep-h2, uid: %s, controller: true}]\n"
+		    "spec: {containers: [{name: nginx, image: \"nginx:1.25\"}]}\n",
+		    rs_uid);
+	write_file("rspod.yaml", ck_buf_str(&yaml));
+	ck_assert_int_eq(ck(&out, "-n dw create -f rspod.yaml"), 0);
+
+	/* events: about the pod, the deployment, the node (by uid and, as kubelets, by name) */
+	uid_of("-n dw pod web", pod_uid, sizeof(pod_uid));
+	uid_of("node dn1", node_uid, sizeof(node_uid));
+	ck_buf_reset(&yaml);
+	add_event(&yaml, "web.1", "dw", "Pod", "web", pod_uid, "Scheduled", 1);
+	add_event(&yaml, "dep.1", "dw", "Deployment", "dep", dep_uid, "ScalingReplicaSet", 3);
+	add_event(&yaml, "dn1.1", "", "Node", "dn1", "dn1", "Starting", 2);
+	add_event(&yaml, "dn1.2", "", "Node", "dn1", node_uid, "RegisteredNode", 1);
+	write_file("events.yaml", ck_buf_str(&yaml));
+	ck_assert_int_eq(ck(&out, "create -f events.yaml"), 0);
+	ck_buf_release(&yaml);
+
+	same("-n dw describe pod web");
+	same("-n dw describe pod bound");
+	same("-n dw describe pods");
+	same("-n dw describe pod web --show-events=false");
+	same("describe node dn1");
+	same("describe nodes");
+	same("-n dw describe deploy dep");
+	same("-n dw describe rs");
+	same("-n dw describe replicasets.apps dep-h2");
+	same("describe priorityclass high");
+	same("-n kube-node-lease describe lease dn1");
+	same("describe leases -A");
+	same("-n dw describe podtemplate pt");
+	same("-n dw describe events dep.1");
+	same("-n dw describe deploy,rs,pods -l app=dep");
+
+	/* the other kinds that print a pod template */
+	write_file(
+	    "workloads.yaml",
+	    "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: db, labels: {app: db}}\n"
+	    "spec:\n  serviceName: db\n  replicas: 2\n  selector: {matchLabels: {app: db}}\n"
+	    "  updateStrategy: {type: RollingUpdate, rollingUpdate: {partition: 1}}\n"
+	    "  template:\n    metadata: {labels: {app: db}, annotations: {x: \"z\"}}\n"
+	    "    spec: {containers: [{name: db, image: postgres, ports: [{containerPort: "
+	    "5432}]}], priorityClassName: high}\n  volumeClaimTemplates:\n"
+	    "  - metadata: {name: data, labels: {a: b, c: d}}\n    spec: {accessModes: "
+	    "[ReadWriteOnce], resources: {requests: {storage: 1Gi}}, storageClassName: fast}\n"
+	    "  - metadata: {name: logs}\n    spec: {accessModes: [ReadWriteOnce, "
+	    "ReadOnlyMany]}\n---\napiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: "
+	    "agent}\nspec:\n  selector: {matchLabels: {app: agent}}\n  template:\n"
+	    "    metadata: {labels: {app: agent}}\n    spec:\n      nodeSelector: {os: linux, "
+	    "disk: ssd}\n      tolerations: [{operator: Exists}]\n      containers: [{name: a, "
+	    "image: busybox}]\n---\napiVersion: batch/v1\nkind: Job\nmetadata: {name: pi}\n"
+	    "spec:\n  backoffLimit: 4\n  activeDeadlineSeconds: 100\n  template:\n    spec: "
+	    "{restartPolicy: Never, containers: [{name: pi, image: perl, command: [perl, -e, "
+	    "\"print 1\"]}]}\n---\napiVersion: batch/v1\nkind: Job\nmetadata: {name: idx}\n"
+	    "spec:\n  completions: 3\n  parallelism: 2\n  completionMode: Indexed\n"
+	    "  suspend: true\n  ttlSecondsAfterFinished: 60\n  template:\n    spec: "
+	    "{restartPolicy: Never, containers: [{name: c, image: busybox}]}\n---\n"
+	    "apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: cj}\nspec:\n"
+	    "  schedule: \"*/5 * * * *\"\n  startingDeadlineSeconds: 30\n  jobTemplate:\n"
+	    "    spec:\n      template:\n        spec: {restartPolicy: OnFailure, containers: "
+	    "[{name: c, image: busybox}]}\n");
+	ck_assert_int_eq(ck(&out, "-n dw create -f workloads.yaml"), 0);
+	ck_assert_int_eq(
+	    ck_test_sh(&out,
+		       "/usr/bin/kubectl --kubeconfig %s -n dw patch job pi "
+		       "--subresource=status --type=merge -p '{\"status\":{\"startTime\":"
+		       "\"2026-01-01T00:00:00Z\",\"completionTime\":\"2026-01-01T00:02:05Z\","
+		       "\"succeeded\":1,\"ready\":0,\"conditions\":[{\"type\":\"Complete\","
+		       "\"status\":\"True\"}]}}'",
+		       KC),
+	    0);
+	same("-n dw describe statefulset db");
+	same("-n dw describe daemonset agent");
+	same("-n dw describe jobs");
+	same("-n dw describe cronjob cj");
+
+	/* quotas (with a status as a quota controller would write) and limits, secrets, accounts */
+	write_file(
+	    "config.yaml",
+	    "apiVersion: v1\nkind: ResourceQuota\nmetadata: {name: qq}\nspec:\n"
+	    "  hard: {pods: \"3\", requests.memory: 1Gi}\n---\napiVersion: v1\n"
+	    "kind: ResourceQuota\nmetadata: {name: scoped}\nspec:\n  hard: {pods: \"2\"}\n"
+	    "  scopes: [NotTerminating, BestEffort]\n---\napiVersion: v1\nkind: LimitRange\n"
+	    "metadata: {name: lr}\nspec:\n  limits:\n  - type: Container\n"
+	    "    max: {cpu: \"2\"}\n    min: {cpu: 100m}\n    default: {cpu: 500m}\n"
+	    "    defaultRequest: {cpu: 200m}\n  - type: Pod\n    max: {memory: 2Gi}\n---\n"
+	    "apiVersion: v1\nkind: Secret\nmetadata: {name: s1}\ndata: {k: dg==}\n---\n"
+	    "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: sa1}\n"
+	    "secrets: [{name: s1}, {name: gone}]\nimagePullSecrets: [{name: pull}]\n---\n"
+	    "apiVersion: v1\nkind: Endpoints\nmetadata: {name: ep}\nsubsets:\n"
+	    "- addresses: [{ip: 10.0.0.1}, {ip: 10.0.0.2}]\n"
+	    "  notReadyAddresses: [{ip: 10.0.0.3}]\n"
+	    "  ports: [{name: http, port: 80}, {name: https, port: 443}]\n"
+	    "- {addresses: [{ip: 10.0.1.1}], ports: [{port: 81}]}\n---\n"
+	    "apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\n"
+	    "metadata: {name: rb}\nroleRef: {apiGroup: rbac.authorization.k8s.io, kind: "
+	    "ClusterRole, name: view}\nsubjects: [{kind: ServiceAccount, name: sa1, "
+	    "namespace: dw}, {kind: User, name: alice, apiGroup: rbac.authorization.k8s.io}]\n");
+	ck_assert_int_eq(ck(&out, "-n dw create -f config.yaml"), 0);
+	ck_assert_int_eq(ck_test_sh(&out,
+				    "/usr/bin/kubectl --kubeconfig %s -n dw patch quota qq "
+				    "--subresource=status --type=merge -p '{\"status\":{\"hard\":"
+				    "{\"pods\":\"3\",\"requests.memory\":\"1Gi\"},\"used\":"
+				    "{\"pods\":\"1\",\"requests.memory\":\"0\"}}}'",
+				    KC),
+			 0);
+	same("describe namespace dw");
+	same("-n dw describe quota");
+	same("-n dw describe limits lr");
+	same("-n dw describe secret s1");
+	same("-n dw describe serviceaccount sa1");
+	same("-n dw describe endpoints ep");
+	same("-n dw describe rolebinding rb");
+	same("describe clusterrolebindings"); /* none: "No resources found in default namespace." */
+	ck_buf_release(&out);
+}
+END_TEST
+
 /* A ReplicaSet of deployment ud at a revision, as the deployment controller would make it. */
 static void write_revision(const char *file, const char *uid, int rev, const char *image,
 			   const char *cause)
@@ -570,6 +841,236 @@ START_TEST(test_ckubectl_rollout_history_undo)
 }
 END_TEST
 
+/* explain from the server's OpenAPI v3 documents, as kubectl 1.32 prints it. */
+START_TEST(test_ckubectl_explain)
+{
+	same("explain cm");			  /* a kind: KIND, VERSION, FIELDS */
+	same("explain deployments.apps");	  /* GROUP too */
+	same("explain po.spec.containers.ports"); /* a nested path through a list */
+	same("explain deploy.spec.strategy");	  /* a field with an enum field */
+	same("explain svc.spec.type");		  /* an enum field itself */
+	same("explain deployments.apps.spec.template.metadata.labels"); /* a map */
+	same("explain cm --recursive"); /* nested fields, no descriptions */
+	same("explain deploy.spec.strategy --recursive");
+	same("explain pods --api-version=v1");
+	same("explain pods.spec.nope"); /* header, then the error, exit 1 */
+	same("explain cm.data.x");
+	same("explain foo");
+	same("explain");
+	same("explain pods nodes");
+	same("explain deploy --api-version=apps/v2");
+	same("explain deploy --api-version=a/b/c");
+}
+END_TEST
+
+/* rollout history --revision and undo --dry-run for a deployment's ReplicaSets. */
+START_TEST(test_ckubectl_rollout_revision)
+{
+	struct ck_buf out = CK_BUF_INIT;
+	ck_assert_int_eq(ck(&out, "create deployment ud --image=busybox"), 0);
+	char uid[64];
+	uid_of("deploy ud", uid, sizeof(uid));
+	write_revision("rs1.yaml", uid, 1, "busybox:1", NULL);
+	write_revision("rs2.yaml", uid, 2, "busybox", "kubectl set image x");
+	ck_assert_int_eq(ck(&out, "create -f rs1.yaml -f rs2.yaml"), 0);
+	same("rollout history deploy/ud --revision=1");
+	same("rollout history deploy/ud --revision=2"); /* with its change-cause */
+	same("rollout history deploy/ud --revision=3");
+	same("rollout history deploy/ud --revision=-1");
+	same("rollout undo deploy/ud --dry-run=client");
+	same("rollout undo deploy/ud --dry-run=client --to-revision=2");
+	same("rollout undo deploy/ud --dry-run=server");
+	same("rollout history deploy/ud"); /* the dry runs changed nothing */
+	ck_buf_release(&out);
+}
+END_TEST
+
+/* A ControllerRevision of a daemon set or stateful set, as their controllers record them. */
+static void write_controller_revision(const char *file, const char *kind, const char *owner,
+				      const char *uid, int rev, const char *image)
+{
+	char yaml[2048];
+	snprintf(
+	    yaml, sizeof(yaml),
+	    "apiVersion: apps/v1\nkind: ControllerRevision\nmetadata:\n  name: %s-%d\n"
+	    "  labels: {app: %s, controller-revision-hash: h%d}\n"
+	    "  annotations: {kubernetes.io/change-cause: \"cause %d\"}\n"
+	    "  ownerReferences: [{apiVersion: apps/v1, kind: %s, name: %s, uid: %s, "
+	    "controller: true, blockOwnerDeletion: true}]\nrevision: %d\ndata:\n  spec:\n"
+	    "    template:\n      $patch: replace\n      metadata: {labels: {app: %s}}\n"
+	    "      spec: {containers: [{name: c, image: \"%s\", ports: [{containerPort: 80}]}]}\n",
+	    owner, rev, owner, rev, rev, kind, owner, uid, rev, owner, image);
+	write_file(file, yaml);
+}
+
+static const char *const workloads_yaml =
+    "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: %s}\nspec:\n  replicas: 2\n"
+    "  serviceName: web\n  selector: {matchLabels: {app: %s}}\n  template:\n"
+    "    metadata: {labels: {app: %s}}\n    spec: {containers: [{name: c, image: busybox}]}\n"
+    "---\napiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: %s}\nspec:\n"
+    "  selector: {matchLabels: {app: %s}}\n  template:\n    metadata: {labels: {app: %s}}\n"
+    "    spec: {containers: [{name: c, image: busybox}]}\n";
+
+/* Sets an object's status through the status subresource (there is no controller). */
+static void set_status(const char *what, const char *status)
+{
+	struct ck_buf out = CK_BUF_INIT;
+	char args[1024];
+	snprintf(args, sizeof(args),
+		 "patch %s --subresource=status --type=merge -p '{\"status\":%s}'", what, status);
+	ck_assert_msg(ck(&out, args) == 0, "%s: %s", args, ck_buf_str(&out));
+	ck_buf_release(&out);
+}
+
+/*
+ * rollout status, history, undo, restart, pause and resume for stateful sets
+ * and daemon sets: history from ControllerRevisions the test makes, status
+ * from statuses it sets.
+ */
+START_TEST(test_ckubectl_rollout_workloads)
+{
+	struct ck_buf out = CK_BUF_INIT;
+	char yaml[2048];
+	snprintf(yaml, sizeof(yaml), workloads_yaml, "web", "web", "web", "agent", "agent",
+		 "agent");
+	write_file("workloads.yaml", yaml);
+	ck_assert_int_eq(ck(&out, "create -f workloads.yaml"), 0);
+	char sts_uid[64], ds_uid[64];
+	uid_of("sts web", sts_uid, sizeof(sts_uid));
+	uid_of("ds agent", ds_uid, sizeof(ds_uid));
+	same("rollout history sts/web");
+	write_controller_revision("cr1.yaml", "StatefulSet", "web", sts_uid, 1, "busybox:1");
+	write_controller_revision("cr2.yaml", "StatefulSet", "web", sts_uid, 2, "busybox");
+	write_controller_revision("cr3.yaml", "DaemonSet", "agent", ds_uid, 1, "busybox:1");
+	write_controller_revision("cr4.yaml", "DaemonSet", "agent", ds_uid, 3, "busybox:3");
+	ck_assert_int_eq(ck(&out, "create -f cr1.yaml -f cr2.yaml -f cr3.yaml -f cr4.yaml"), 0);
+	same("rollout history sts/web");
+	same("rollout history ds/agent");
+	same("rollout history sts/web --revision=1");
+	same("rollout history ds/agent --revision=3");
+	same("rollout history ds/agent --revision=2");
+	same("rollout undo ds/agent --dry-run=client");
+	same("rollout undo sts/web --to-revision=5");
+	same("rollout pause sts/web");
+	same("rollout resume ds/agent");
+	same("rollout pause cm/nope");
+	same("rollout restart cm/nope");
+
+	/* status, as the statuses a controller would write go by */
+	same("rollout status sts/web --watch=false");
+	set_status("sts web", "{\"observedGeneration\":1,\"replicas\":2,\"readyReplicas\":1}");
+	same("rollout status sts/web --watch=false");
+	set_status("sts web", "{\"observedGeneration\":1,\"replicas\":2,\"readyReplicas\":2,"
+			      "\"updatedReplicas\":1}");
+	same("rollout status sts/web --watch=false");
+	set_status("sts web", "{\"observedGeneration\":1,\"replicas\":2,\"readyReplicas\":2,"
+			      "\"updatedReplicas\":2}");
+	same("rollout status sts/web");
+	same("rollout status ds/agent --watch=false");
+	const char *ds_status = "{\"observedGeneration\":1,\"desiredNumberScheduled\":3,"
+				"\"currentNumberScheduled\":3,\"numberMisscheduled\":0,"
+				"\"numberReady\":0,\"updatedNumberScheduled\":%d,"
+				"\"numberAvailable\":%d}";
+	char st[512];
+	snprintf(st, sizeof(st), ds_status, 1, 0);
+	set_status("ds agent", st);
+	same("rollout status ds/agent --watch=false");
+	snprintf(st, sizeof(st), ds_status, 3, 2);
+	set_status("ds agent", st);
+	same("rollout status ds/agent --timeout=1s"); /* times out, as kubectl */
+	/* the watch sees the status change and finishes well before the timeout */
+	ck_assert_int_eq(
+	    ck_test_sh(&out,
+		       "(sleep 1; %s --kubeconfig %s patch ds agent --subresource=status "
+		       "--type=merge -p '{\"status\":{\"numberAvailable\":3}}') >/dev/null & "
+		       "%s --kubeconfig %s rollout status ds/agent --timeout=60s",
+		       ckubectl, KC, ckubectl, KC),
+	    0);
+	expect_line(&out, "Waiting for daemon set \"agent\" rollout to finish: 2 of 3 updated pods "
+			  "are available...\ndaemon set \"agent\" successfully rolled out\n");
+
+	/* undo applies the revision's data; restart annotates the template */
+	ck_assert_int_eq(ck(&out, "rollout undo sts/web"), 0);
+	expect_line(&out, "statefulset.apps/web rolled back\n");
+	ck_assert_int_eq(ck(&out, "get sts web -o jsonpath='{.spec.template.spec.containers[0]"
+				  ".image}'"),
+			 0);
+	expect_line(&out, "busybox:1");
+	ck_assert_int_eq(ck(&out, "rollout undo ds/agent --to-revision=3"), 0);
+	expect_line(&out, "daemonset.apps/agent rolled back\n");
+	ck_assert_int_eq(ck(&out, "get ds agent -o jsonpath='{.spec.template.spec.containers[0]"
+				  ".image}'"),
+			 0);
+	expect_line(&out, "busybox:3");
+	twin("rollout restart sts/web", "rollout restart ds/agent");
+	ck_assert_int_eq(
+	    ck(&out, "get ds agent -o jsonpath='{.spec.template.metadata.annotations}'"), 0);
+	ck_assert(strstr(ck_buf_str(&out), "kubectl.kubernetes.io/restartedAt") != NULL);
+	/* an update strategy without a status viewer */
+	ck_assert_int_eq(ck(&out, "patch ds agent --type=merge -p "
+				  "'{\"spec\":{\"updateStrategy\":{\"type\":\"OnDelete\","
+				  "\"rollingUpdate\":null}}}'"),
+			 0);
+	same("rollout status ds/agent");
+	ck_buf_release(&out);
+}
+END_TEST
+
+/*
+ * wait, delete --wait and rollout status watch: each finishes when the
+ * change it waits for arrives, long before its timeout.
+ */
+START_TEST(test_ckubectl_wait_watch)
+{
+	struct ck_buf out = CK_BUF_INIT;
+	ck_assert_int_eq(ck(&out, "create configmap w1 --from-literal=a=b"), 0);
+	ck_assert_int_eq(ck(&out, "create deployment wd --image=busybox"), 0);
+	/* a condition set through the status subresource after the wait started */
+	ck_assert_int_eq(
+	    ck_test_sh(&out,
+		       "(sleep 1; %s --kubeconfig %s patch deploy wd --subresource=status "
+		       "--type=merge -p '{\"status\":{\"conditions\":[{\"type\":\"Available\","
+		       "\"status\":\"True\"}]}}') >/dev/null & "
+		       "%s --kubeconfig %s wait --for=condition=Available deploy/wd --timeout=60s",
+		       ckubectl, KC, ckubectl, KC),
+	    0);
+	expect_line(&out, "deployment.apps/wd condition met\n");
+	/* a label selector's objects, one of them changed later */
+	ck_assert_int_eq(
+	    ck_test_sh(&out,
+		       "(sleep 1; %s --kubeconfig %s label cm w1 ready=yes) >/dev/null & "
+		       "%s --kubeconfig %s wait --for=jsonpath='{.metadata.labels.ready}'=yes cm "
+		       "--all --timeout=60s",
+		       ckubectl, KC, ckubectl, KC),
+	    0);
+	expect_line(&out, "configmap/w1 condition met\n");
+	/* deletion, by another client */
+	ck_assert_int_eq(
+	    ck_test_sh(&out,
+		       "(sleep 1; /usr/bin/kubectl --kubeconfig %s delete cm w1) >/dev/null & "
+		       "%s --kubeconfig %s wait --for=delete cm/w1 --timeout=60s",
+		       KC, ckubectl, KC),
+	    0);
+	expect_line(&out, "configmap/w1 condition met\n");
+	same("wait --for=delete cm/w1 --timeout=1s"); /* gone already: nothing to say */
+	same("wait --for=delete cm -l nope=x --timeout=1s");
+	same("wait --for=condition=Available cm/w1 --timeout=1s");
+	/* the deployment's rollout, as its status catches up */
+	ck_assert_int_eq(
+	    ck_test_sh(&out,
+		       "(sleep 1; %s --kubeconfig %s patch deploy wd --subresource=status "
+		       "--type=merge -p '{\"status\":{\"observedGeneration\":1,\"replicas\":1,"
+		       "\"updatedReplicas\":1,\"readyReplicas\":1,\"availableReplicas\":1}}') "
+		       ">/dev/null & "
+		       "%s --kubeconfig %s rollout status deploy/wd --timeout=60s",
+		       ckubectl, KC, ckubectl, KC),
+	    0);
+	expect_line(&out, "Waiting for deployment spec update to be observed...\n"
+			  "deployment \"wd\" successfully rolled out\n");
+	ck_buf_release(&out);
+}
+END_TEST
+
 Suite *ck_test_suite_ckubectl(void)
 {
 	Suite *s = suite_create("ckubectl");
@@ -583,7 +1084,12 @@ Suite *ck_test_suite_ckubectl(void)
 	tcase_add_test(tc, test_ckubectl_watch);
 	tcase_add_test(tc, test_ckubectl_nodes_wait_rollout);
 	tcase_add_test(tc, test_ckubectl_describe);
+	tcase_add_test(tc, test_ckubectl_describe_workloads);
 	tcase_add_test(tc, test_ckubectl_rollout_history_undo);
+	tcase_add_test(tc, test_ckubectl_explain);
+	tcase_add_test(tc, test_ckubectl_rollout_revision);
+	tcase_add_test(tc, test_ckubectl_rollout_workloads);
+	tcase_add_test(tc, test_ckubectl_wait_watch);
 	suite_add_tcase(s, tc);
 	return s;
 }
