@@ -3,10 +3,11 @@
  * pods (defaults, validation errors, spec immutability, status
  * separation, binding, graceful deletion, eviction, field selectors),
  * services (ClusterIP and NodePort allocation, release, no duplicates
- * across 200 concurrent creates on two API servers and a restart, the
- * `kubernetes` Service), nodes and their status, the other kinds' create
- * and validation, and `kubectl get` with upstream's columns.
+ * across 1 000 concurrent creates on two API servers and a restart, full
+ * ranges, the `kubernetes` Service), nodes and their status, the other
+ * kinds' create and validation, and `kubectl get` with upstream's columns.
  */
+#include <arpa/inet.h>
 #include <check.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -25,16 +26,17 @@
 #include "util/common.h"
 
 static struct ck_test_etcd *etcd;
-static struct ck_test_apiserver *api, *api2;
-static char base[128], base2[128];
+static struct ck_test_apiserver *api;
+static char base[128];
 
 static const char *const flags[] = { "--service-cluster-ip-range=10.0.0.0/24",
 				     "--service-node-port-range=30000-30299", NULL };
 
-static void start_api(struct ck_test_apiserver **ret, char *url)
+/* An API server on the suite's etcd with extra_args; its URL into url. */
+static void start_api(const char *const *extra_args, struct ck_test_apiserver **ret, char *url)
 {
 	struct ck_test_apiserver_options o = { .etcd_endpoint = ck_test_etcd_endpoint(etcd),
-					       .extra_args = flags };
+					       .extra_args = extra_args };
 	ck_assert_int_eq(ck_test_apiserver_start(&o, ret), 0);
 	snprintf(url, 128, "%s", ck_test_apiserver_url(*ret));
 }
@@ -42,16 +44,14 @@ static void start_api(struct ck_test_apiserver **ret, char *url)
 static void setup(void)
 {
 	ck_assert_int_eq(ck_test_etcd_start(NULL, &etcd), 0);
-	start_api(&api, base);
-	start_api(&api2, base2);
+	start_api(flags, &api, base);
 }
 
 static void teardown(void)
 {
 	ck_test_apiserver_free(api);
-	ck_test_apiserver_free(api2);
 	ck_test_etcd_free(etcd);
-	api = api2 = NULL;
+	api = NULL;
 	etcd = NULL;
 }
 
@@ -411,107 +411,194 @@ START_TEST(test_services)
 }
 END_TEST
 
+/*
+ * The allocator tests' servers run under their own etcd prefix, so their
+ * ranges (and the RangeAllocation objects) are theirs alone: a /21 (2 046
+ * addresses) and the default NodePort range for 1 000 services, and a /28
+ * (14 addresses) with 10 NodePorts to fill.
+ */
+static const char *const big_flags[] = { "--etcd-prefix=/alloc",
+					 "--service-cluster-ip-range=10.1.0.0/21", NULL };
+static const char *const small_flags[] = { "--etcd-prefix=/small",
+					   "--service-cluster-ip-range=10.2.0.0/28",
+					   "--service-node-port-range=30000-30009", NULL };
+
+#define CONC_SVCS "/api/v1/namespaces/conc/services"
+
+/* POSTs a Service named prefix<i> of type to url: the answer's code. */
+static long create_service(const char *url, const char *prefix, int i, const char *type)
+{
+	char body[256];
+	snprintf(body, sizeof(body),
+		 "{\"metadata\":{\"name\":\"%s%d\"},\"spec\":{\"type\":\"%s\",\"ports\":"
+		 "[{\"port\":80}]}}",
+		 prefix, i, type);
+	long code = 0;
+	json_object_put(ck_test_request(url, "POST", CONC_SVCS, body, &code));
+	return code;
+}
+
 struct creator {
 	const char *url;
+	const char *prefix;
 	int first, count;
 	int failures;
+	long failed_code; /* the first failure's, for the message */
 };
 
 static void *create_many(void *arg)
 {
 	struct creator *c = arg;
 	for (int i = c->first; i < c->first + c->count; i++) {
-		char body[256];
-		snprintf(
-		    body, sizeof(body),
-		    "{\"metadata\":{\"name\":\"s%d\"},\"spec\":{\"type\":\"NodePort\",\"ports\":"
-		    "[{\"port\":80}]}}",
-		    i);
-		long code = 0;
-		json_object *out = ck_test_request(c->url, "POST",
-						   "/api/v1/namespaces/conc/services", body, &code);
-		if (code != 201)
-			c->failures++;
-		json_object_put(out);
+		long code = create_service(c->url, c->prefix, i, "NodePort");
+		if (code != 201 && c->failures++ == 0)
+			c->failed_code = code;
 	}
 	return NULL;
 }
 
-/* Every service in conc has a distinct clusterIP and nodePort; returns the count. */
-static int check_unique(void)
+/* Creates threads × per NodePort Services at once, alternating urls[0] and urls[1]. */
+static void create_concurrently(const char *const urls[2], const char *prefix, int threads, int per)
 {
-	json_object *l = req("GET", "/api/v1/namespaces/conc/services", NULL, 200);
-	json_object *items = ck_obj_path(l, "items");
-	int n = (int)json_object_array_length(items);
-	char(*ips)[64] = ck_calloc((size_t)n + 1, sizeof(*ips));
-	int64_t *ports = ck_calloc((size_t)n + 1, sizeof(int64_t));
-	for (int i = 0; i < n; i++) {
-		service_values(json_object_array_get_idx(items, i), ips[i], sizeof(ips[i]),
-			       &ports[i]);
-		for (int j = 0; j < i; j++) {
-			ck_assert_msg(strcmp(ips[i], ips[j]) != 0, "clusterIP %s twice", ips[i]);
-			ck_assert_msg(ports[i] < 0 || ports[i] != ports[j], "nodePort %lld twice",
-				      (long long)ports[i]);
-		}
-		ck_assert_str_ne(ips[i], "10.0.0.1");
+	pthread_t *th = ck_calloc((size_t)threads, sizeof(*th));
+	struct creator *c = ck_calloc((size_t)threads, sizeof(*c));
+	for (int i = 0; i < threads; i++) {
+		c[i] = (struct creator){ urls[i % 2], prefix, i * per, per, 0, 0 };
+		ck_assert_int_eq(pthread_create(&th[i], NULL, create_many, &c[i]), 0);
 	}
+	int failures = 0;
+	long failed_code = 0;
+	for (int i = 0; i < threads; i++) {
+		pthread_join(th[i], NULL);
+		if (c[i].failures && !failures)
+			failed_code = c[i].failed_code;
+		failures += c[i].failures;
+	}
+	free(th);
+	free(c);
+	ck_assert_msg(failures == 0, "%d of %d creates failed (first: HTTP %ld)", failures,
+		      threads * per, failed_code);
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * Every Service in conc seen through url has a distinct clusterIP, none
+ * the `kubernetes` Service's (kube_ip), and NodePort ones a distinct
+ * nodePort; returns how many there are.
+ */
+static int check_unique(const char *url, const char *kube_ip)
+{
+	json_object *l = ck_test_api_req(url, "GET", CONC_SVCS, NULL, NULL, 200);
+	json_object *items = ck_obj_path(l, "items");
+	int n = (int)json_object_array_length(items), n_ports = 0;
+	uint32_t *ips = ck_calloc((size_t)n + 1, sizeof(*ips));
+	uint32_t *ports = ck_calloc((size_t)n + 1, sizeof(*ports));
+	struct in_addr kube;
+	ck_assert_int_eq(inet_pton(AF_INET, kube_ip, &kube), 1);
+	for (int i = 0; i < n; i++) {
+		char ip[64];
+		int64_t np;
+		service_values(json_object_array_get_idx(items, i), ip, sizeof(ip), &np);
+		struct in_addr a;
+		ck_assert_msg(inet_pton(AF_INET, ip, &a) == 1, "clusterIP '%s'", ip);
+		ck_assert_msg(a.s_addr != kube.s_addr, "clusterIP %s is the kubernetes Service's",
+			      ip);
+		ips[i] = ntohl(a.s_addr);
+		if (np >= 0)
+			ports[n_ports++] = (uint32_t)np;
+	}
+	qsort(ips, (size_t)n, sizeof(*ips), cmp_u32);
+	qsort(ports, (size_t)n_ports, sizeof(*ports), cmp_u32);
+	for (int i = 1; i < n; i++)
+		if (ips[i] == ips[i - 1])
+			ck_abort_msg("clusterIP %u.%u.%u.%u twice", ips[i] >> 24,
+				     (ips[i] >> 16) & 255, (ips[i] >> 8) & 255, ips[i] & 255);
+	for (int i = 1; i < n_ports; i++)
+		if (ports[i] == ports[i - 1])
+			ck_abort_msg("nodePort %u twice", ports[i]);
 	free(ips);
 	free(ports);
 	json_object_put(l);
 	return n;
 }
 
+/*
+ * 1 000 NodePort Services created at once through two API servers on one
+ * etcd, then one server restarted and more created through both: every
+ * clusterIP and nodePort stays distinct.
+ */
 START_TEST(test_concurrent_allocation)
 {
-	req_drop("POST", "/api/v1/namespaces", "{\"metadata\":{\"name\":\"conc\"}}", 201);
-	enum { THREADS = 8, PER = 25 };
-	pthread_t th[THREADS];
-	struct creator c[THREADS];
-	for (int i = 0; i < THREADS; i++) {
-		c[i] = (struct creator){ i % 2 ? base2 : base, i * PER, PER, 0 };
-		ck_assert_int_eq(pthread_create(&th[i], NULL, create_many, &c[i]), 0);
-	}
-	int failures = 0;
-	for (int i = 0; i < THREADS; i++) {
-		pthread_join(th[i], NULL);
-		failures += c[i].failures;
-	}
-	ck_assert_int_eq(failures, 0);
-	ck_assert_int_eq(check_unique(), THREADS * PER);
+	struct ck_test_apiserver *a1, *a2;
+	char url1[128], url2[128];
+	start_api(big_flags, &a1, url1);
+	start_api(big_flags, &a2, url2);
+	const char *const urls[2] = { url1, url2 };
+	json_object_put(ck_test_api_req(url1, "POST", "/api/v1/namespaces",
+					"{\"metadata\":{\"name\":\"conc\"}}", NULL, 201));
+	enum { THREADS = 20, PER = 50 }; /* 1 000 */
+	double t0 = ck_test_now_ms();
+	create_concurrently(urls, "s", THREADS, PER);
+	fprintf(stderr, "concurrent allocation: %d services in %.0f ms\n", THREADS * PER,
+		ck_test_now_ms() - t0);
+	ck_assert_int_eq(check_unique(url1, "10.1.0.1"), THREADS * PER);
 
-	/* a restart keeps what was allocated */
-	ck_test_apiserver_free(api);
-	api = NULL;
-	start_api(&api, base);
-	for (int i = 0; i < 20; i++) {
-		char body[256];
-		snprintf(body, sizeof(body),
-			 "{\"metadata\":{\"name\":\"after%d\"},\"spec\":{\"type\":\"NodePort\","
-			 "\"ports\":[{\"port\":80}]}}",
-			 i);
-		req_drop("POST", "/api/v1/namespaces/conc/services", body, 201);
-	}
-	ck_assert_int_eq(check_unique(), THREADS * PER + 20);
-	/* the range is full now (253 addresses, kubernetes and 220 taken, other tests' too) */
-	int full = 0;
-	for (int i = 0; i < 60; i++) {
-		char body[256];
-		snprintf(
-		    body, sizeof(body),
-		    "{\"metadata\":{\"name\":\"more%d\"},\"spec\":{\"ports\":[{\"port\":80}]}}", i);
-		long code;
-		json_object *out =
-		    ck_test_request(base2, "POST", "/api/v1/namespaces/conc/services", body, &code);
-		if (code == 500) {
-			expect_message(out, "failed to allocate a serviceIP: range is full");
-			full++;
-		} else {
-			ck_assert_int_eq(code, 201);
-		}
-		json_object_put(out);
-	}
-	ck_assert_int_gt(full, 0);
-	check_unique();
+	/* a restart keeps what was allocated, for it and for the other server */
+	ck_test_apiserver_free(a1);
+	start_api(big_flags, &a1, url1);
+	create_concurrently(urls, "after", 4, 25);
+	ck_assert_int_eq(check_unique(url2, "10.1.0.1"), THREADS * PER + 100);
+	ck_test_apiserver_free(a1);
+	ck_test_apiserver_free(a2);
+}
+END_TEST
+
+/*
+ * A full range: of the /28's 13 free addresses and 10 NodePorts, exactly
+ * the 10 NodePort and then 3 ClusterIP Services fit, the next of each
+ * fails as upstream's does (and gives back what it took), a delete frees
+ * one, and a restart keeps the range full.
+ */
+START_TEST(test_allocation_range_full)
+{
+	struct ck_test_apiserver *small;
+	char url[128];
+	start_api(small_flags, &small, url);
+	json_object_put(ck_test_api_req(url, "POST", "/api/v1/namespaces",
+					"{\"metadata\":{\"name\":\"conc\"}}", NULL, 201));
+	for (int i = 0; i < 10; i++)
+		ck_assert_int_eq(create_service(url, "np", i, "NodePort"), 201);
+	json_object *st = ck_test_api_req(url, "POST", CONC_SVCS,
+					  "{\"metadata\":{\"name\":\"np10\"},\"spec\":{\"type\":"
+					  "\"NodePort\",\"ports\":[{\"port\":80}]}}",
+					  NULL, 500);
+	expect_message(st, "failed to allocate a nodePort: range is full");
+	json_object_put(st);
+	/* the failed NodePort create released its clusterIP: 3 are left */
+	for (int i = 0; i < 3; i++)
+		ck_assert_int_eq(create_service(url, "ip", i, "ClusterIP"), 201);
+	st = ck_test_api_req(url, "POST", CONC_SVCS,
+			     "{\"metadata\":{\"name\":\"ip3\"},\"spec\":{\"ports\":[{\"port\":"
+			     "80}]}}",
+			     NULL, 500);
+	expect_message(st, "failed to allocate a serviceIP: range is full");
+	json_object_put(st);
+	ck_assert_int_eq(check_unique(url, "10.2.0.1"), 13);
+
+	/* a restart keeps it full; a delete frees one address */
+	ck_test_apiserver_free(small);
+	start_api(small_flags, &small, url);
+	ck_assert_int_eq(create_service(url, "ip", 3, "ClusterIP"), 500);
+	json_object_put(ck_test_api_req(url, "DELETE", CONC_SVCS "/ip0", NULL, NULL, 200));
+	ck_assert_int_eq(create_service(url, "ip", 3, "ClusterIP"), 201);
+	ck_assert_int_eq(create_service(url, "ip", 4, "ClusterIP"), 500);
+	ck_assert_int_eq(check_unique(url, "10.2.0.1"), 13);
+	ck_test_apiserver_free(small);
 }
 END_TEST
 
@@ -740,6 +827,7 @@ Suite *ck_test_suite_core_kinds(void)
 	tcase_add_test(tc, test_other_kinds);
 	tcase_add_test(tc, test_kubectl);
 	tcase_add_test(tc, test_concurrent_allocation);
+	tcase_add_test(tc, test_allocation_range_full);
 	suite_add_tcase(s, tc);
 	return s;
 }

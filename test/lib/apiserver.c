@@ -80,9 +80,8 @@ int ck_test_apiserver_start(const struct ck_test_apiserver_options *opts,
 		snprintf(s->kubeconfig, sizeof(s->kubeconfig), "%s/admin.kubeconfig", s->dir);
 	}
 
-	const char *bin_dir = getenv("CK_BIN_DIR");
-	char bin[512], port_s[16], etcd[256], certs[600];
-	snprintf(bin, sizeof(bin), "%s/kube-apiserver", bin_dir ? bin_dir : "_output/bin");
+	char bin[768], port_s[16], etcd[256], certs[600];
+	ck_test_bin_path("kube-apiserver", bin, sizeof(bin));
 	snprintf(port_s, sizeof(port_s), "%d", port);
 	snprintf(etcd, sizeof(etcd), "--etcd-servers=%s", opts->etcd_endpoint);
 	snprintf(certs, sizeof(certs), "--cert-dir=%s/certs", s->dir);
@@ -95,6 +94,8 @@ int ck_test_apiserver_start(const struct ck_test_apiserver_options *opts,
 			"--tls-cert-file=%s/apiserver.crt",
 			"--tls-private-key-file=%s/apiserver.key",
 			"--client-ca-file=%s/ca.crt",
+			"--kubelet-client-certificate=%s/apiserver-kubelet-client.crt",
+			"--kubelet-client-key=%s/apiserver-kubelet-client.key",
 			"--service-account-key-file=%s/sa.pub",
 			"--service-account-signing-key-file=%s/sa.key",
 		};

@@ -25,6 +25,20 @@ void ck_test_sleep_ms(long ms)
 		;
 }
 
+void ck_test_bin_path(const char *program, char *out, size_t size)
+{
+	const char *bin = getenv("CK_BIN_DIR");
+	char cwd[512] = ".";
+	if (!bin)
+		bin = "_output/bin";
+	if (bin[0] != '/' && !getcwd(cwd, sizeof(cwd)))
+		snprintf(cwd, sizeof(cwd), ".");
+	if (bin[0] == '/')
+		snprintf(out, size, "%s/%s", bin, program);
+	else
+		snprintf(out, size, "%s/%s/%s", cwd, bin, program);
+}
+
 int ck_test_free_ports(int *ports, int n)
 {
 	int fds[8];

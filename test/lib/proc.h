@@ -11,6 +11,13 @@
 
 void ck_test_sleep_ms(long ms);
 
+/*
+ * The absolute path of a built program: $CK_BIN_DIR/<program>, else
+ * _output/bin/<program>, relative paths taken from the current directory
+ * (tests run commands from other directories).
+ */
+void ck_test_bin_path(const char *program, char *out, size_t size);
+
 /* Reserves n (≤ 8) distinct free loopback ports by binding port 0 at once. */
 int ck_test_free_ports(int *ports, int n);
 
