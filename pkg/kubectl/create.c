@@ -210,8 +210,6 @@ static json_object *generate(struct ck_kubectl *k, int argc, char **argv)
 		if (job)
 			json_object_object_add(podspec, "restartPolicy", str("Never"));
 		json_object *tmpl = json_object_new_object(), *tmd = json_object_new_object();
-		/* what kubectl's Go serialisation of a zero metav1.Time sends */
-		json_object_object_add(tmd, "creationTimestamp", NULL);
 		json_object_object_add(tmpl, "metadata", tmd);
 		json_object_object_add(tmpl, "spec", podspec);
 		json_object *spec = json_object_new_object();

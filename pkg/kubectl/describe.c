@@ -308,7 +308,7 @@ static int describe_configmap(struct ck_describe *d, json_object *cm)
 	size_t n;
 	const char **keys = ck_json_sorted_keys(data, &n);
 	for (size_t i = 0; i < n; i++)
-		ck_tabwriter_printf(d->w, "%s:\n----\n%s\n", keys[i],
+		ck_tabwriter_printf(d->w, "%s:\n----\n%s\n\n", keys[i],
 				    json_object_get_string(json_object_object_get(data, keys[i])));
 	free(keys);
 	ck_tabwriter_printf(d->w, "\nBinaryData\n====\n");
@@ -460,7 +460,9 @@ static int describe_service(struct ck_describe *d, json_object *svc)
 	const char *etp = ck_obj_path_str(spec, "externalTrafficPolicy");
 	if (etp && etp[0])
 		ck_tabwriter_printf(w, "External Traffic Policy:\t%s\n", etp);
-	/* kubectl 1.32 does not print internalTrafficPolicy */
+	const char *itp = ck_obj_path_str(spec, "internalTrafficPolicy");
+	if (itp && itp[0])
+		ck_tabwriter_printf(w, "Internal Traffic Policy:\t%s\n", itp);
 	json_object *hc = ck_obj_path(spec, "healthCheckNodePort");
 	if (hc && json_object_get_int64(hc))
 		ck_tabwriter_printf(w, "HealthCheck NodePort:\t%lld\n",

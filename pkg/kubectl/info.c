@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "apimachinery/object.h"
 #include "apimachinery/yaml.h"
@@ -258,9 +259,12 @@ static int run_cluster_info(struct ck_kubectl *k, int argc, char **argv)
 		return status;
 	}
 	const char *host = ck_client_get_config(c)->host;
-	fprintf(k->out,
-		"\033[0;32mKubernetes control plane\033[0m is running at \033[0;33m%s\033[0m\n",
-		host);
+	/* kubectl 1.32 colours the names and addresses only on a terminal */
+	bool tty = isatty(fileno(k->out));
+	const char *green = tty ? "\033[0;32m" : "", *yellow = tty ? "\033[0;33m" : "",
+		   *reset = tty ? "\033[0m" : "";
+	fprintf(k->out, "%sKubernetes control plane%s is running at %s%s%s\n", green, reset, yellow,
+		host, reset);
 	json_object *items = json_object_object_get(svcs, "items");
 	for (size_t i = 0; items && i < json_object_array_length(items); i++) {
 		json_object *s = json_object_array_get_idx(items, i);
@@ -268,10 +272,11 @@ static int run_cluster_info(struct ck_kubectl *k, int argc, char **argv)
 		json_object *labels = ck_obj_labels(s);
 		json_object *pretty =
 		    labels ? json_object_object_get(labels, "kubernetes.io/name") : NULL;
-		fprintf(k->out,
-			"\033[0;32m%s\033[0m is running at "
-			"\033[0;33m%s/api/v1/namespaces/kube-system/services/%s/proxy\033[0m\n",
-			pretty ? json_object_get_string(pretty) : name, host, name);
+		fprintf(
+		    k->out,
+		    "%s%s%s is running at %s%s/api/v1/namespaces/kube-system/services/%s/proxy%s\n",
+		    green, pretty ? json_object_get_string(pretty) : name, reset, yellow, host,
+		    name, reset);
 	}
 	fprintf(k->out, "\nTo further debug and diagnose cluster problems, use 'kubectl "
 			"cluster-info dump'.\n");

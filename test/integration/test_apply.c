@@ -342,7 +342,7 @@ START_TEST(test_apply_list_map)
 }
 END_TEST
 
-#define KUBECTL "/usr/bin/kubectl --kubeconfig %s "
+#define KUBECTL CK_TEST_KUBECTL " --kubeconfig %s "
 #define KC ck_test_apiserver_kubeconfig(api)
 
 static void write_file(const char *name, const char *text, char *path, size_t size)

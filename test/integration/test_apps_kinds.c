@@ -224,20 +224,20 @@ START_TEST(test_scale)
 	struct ck_buf out = CK_BUF_INIT;
 	const char *kc = ck_test_apiserver_kubeconfig(api);
 	ck_assert_int_eq(ck_test_sh(&out,
-				    "/usr/bin/kubectl --kubeconfig %s scale deployment sc "
-				    "--replicas=4",
+				    CK_TEST_KUBECTL " --kubeconfig %s scale deployment sc "
+						    "--replicas=4",
 				    kc),
 			 0);
 	ck_test_expect_in(&out, "deployment.apps/sc scaled");
 	ck_assert_int_eq(ck_test_sh(&out,
-				    "/usr/bin/kubectl --kubeconfig %s scale rc rc "
-				    "--current-replicas=1 --replicas=2",
+				    CK_TEST_KUBECTL " --kubeconfig %s scale rc rc "
+						    "--current-replicas=1 --replicas=2",
 				    kc),
 			 0);
 	ck_test_expect_in(&out, "replicationcontroller/rc scaled");
 	ck_assert_int_ne(ck_test_sh(&out,
-				    "/usr/bin/kubectl --kubeconfig %s scale sts ss "
-				    "--current-replicas=3 --replicas=2",
+				    CK_TEST_KUBECTL " --kubeconfig %s scale sts ss "
+						    "--current-replicas=3 --replicas=2",
 				    kc),
 			 0);
 	ck_test_expect_in(&out, "Expected replicas to be 3, was 0");
@@ -354,7 +354,7 @@ START_TEST(test_statefulsets_daemonsets_revisions)
 	    "data: Invalid value", "data", "FieldValueInvalid");
 	struct ck_buf out = CK_BUF_INIT;
 	ck_assert_int_eq(ck_test_sh(&out,
-				    "/usr/bin/kubectl --kubeconfig %s get controllerrevisions",
+				    CK_TEST_KUBECTL " --kubeconfig %s get controllerrevisions",
 				    ck_test_apiserver_kubeconfig(api)),
 			 0);
 	ck_test_expect_cols(&out, "NAME CONTROLLER REVISION AGE");
@@ -1080,7 +1080,7 @@ START_TEST(test_protobuf_round_trips)
 }
 END_TEST
 
-#define KUBECTL "/usr/bin/kubectl --kubeconfig %s "
+#define KUBECTL CK_TEST_KUBECTL " --kubeconfig %s "
 #define KC ck_test_apiserver_kubeconfig(api)
 
 START_TEST(test_kubectl)

@@ -606,12 +606,12 @@ END_TEST
 /* Runs the real kubectl; returns its exit status, output in out. */
 static int kubectl(const char *kubeconfig, const char *args, struct ck_buf *out)
 {
-	return ck_test_sh(out, "/usr/bin/kubectl --kubeconfig %s %s", kubeconfig, args);
+	return ck_test_sh(out, CK_TEST_KUBECTL " --kubeconfig %s %s", kubeconfig, args);
 }
 
 START_TEST(test_auth_kubectl)
 {
-	if (access("/usr/bin/kubectl", X_OK) != 0)
+	if (access(CK_TEST_KUBECTL, X_OK) != 0)
 		return;
 	const char *kc = ck_test_apiserver_kubeconfig(api);
 	struct ck_buf out = CK_BUF_INIT;

@@ -60,7 +60,7 @@ static void same(const char *args)
 	const char *ages = "sed -E 's/\\b[0-9]+[smhdy]([0-9]+[smh])?\\b/<age>/g'";
 	int ra = ck_test_sh(
 	    &a, "cd %s && { %s --kubeconfig %s %s; } > out 2>&1; rc=$?; %s out; exit $rc", dir,
-	    "/usr/bin/kubectl", KC, args, ages);
+	    CK_TEST_KUBECTL, KC, args, ages);
 	int rb = ck_test_sh(
 	    &b, "cd %s && { %s --kubeconfig %s %s; } > out 2>&1; rc=$?; %s out; exit $rc", dir,
 	    ckubectl, KC, args, ages);
@@ -97,7 +97,7 @@ START_TEST(test_ckubectl_same_as_kubectl)
 {
 	struct ck_buf out = CK_BUF_INIT;
 	/* the same scenario in two namespaces, one per CLI */
-	const char *clis[2] = { "/usr/bin/kubectl", ckubectl };
+	const char *clis[2] = { CK_TEST_KUBECTL, ckubectl };
 	const char *ns[2] = { "via-kubectl", "via-ckubectl" };
 	for (int i = 0; i < 2; i++) {
 		char yaml[1024];
@@ -161,9 +161,9 @@ START_TEST(test_ckubectl_same_as_kubectl)
 	const char *q = "get cm,secret -o jsonpath='{range .items[*]}{.kind} {.metadata.name} "
 			"{.data} {.metadata.labels.tier} {.metadata.annotations.n}{\"\\n\"}{end}'";
 	ck_assert_int_eq(
-	    ck_test_sh(&a, "/usr/bin/kubectl --kubeconfig %s -n via-kubectl %s", KC, q), 0);
+	    ck_test_sh(&a, CK_TEST_KUBECTL " --kubeconfig %s -n via-kubectl %s", KC, q), 0);
 	ck_assert_int_eq(
-	    ck_test_sh(&b, "/usr/bin/kubectl --kubeconfig %s -n via-ckubectl %s", KC, q), 0);
+	    ck_test_sh(&b, CK_TEST_KUBECTL " --kubeconfig %s -n via-ckubectl %s", KC, q), 0);
 	ck_assert_str_eq(ck_buf_str(&a), ck_buf_str(&b));
 	ck_assert_msg(strstr(ck_buf_str(&a), "ConfigMap cfg {\"a\":\"2\"}") != NULL, "%s",
 		      ck_buf_str(&a));
@@ -253,11 +253,11 @@ START_TEST(test_ckubectl_config_edits)
 	expect_line(&out, "Switched to context \"team\".\n");
 	/* the real kubectl reads what ckubectl wrote */
 	int r =
-	    ck_test_sh(&out, "/usr/bin/kubectl --kubeconfig %s/kc get cm only-here -o name", dir);
+	    ck_test_sh(&out, CK_TEST_KUBECTL " --kubeconfig %s/kc get cm only-here -o name", dir);
 	ck_assert_msg(r == 0, "%s", ck_buf_str(&out));
 	expect_line(&out, "configmap/only-here\n");
 	ck_assert_int_eq(
-	    ck_test_sh(&out, "/usr/bin/kubectl --kubeconfig %s/kc config current-context", dir), 0);
+	    ck_test_sh(&out, CK_TEST_KUBECTL " --kubeconfig %s/kc config current-context", dir), 0);
 	expect_line(&out, "team\n");
 	ck_assert_int_ne(
 	    ck_test_sh(&out, "%s --kubeconfig %s/kc config use-context nope", ckubectl, dir), 0);
@@ -292,7 +292,7 @@ END_TEST
 static void twin(const char *fmt_a, const char *fmt_b)
 {
 	struct ck_buf a = CK_BUF_INIT, b = CK_BUF_INIT;
-	int ra = ck_test_sh(&a, "cd %s && /usr/bin/kubectl --kubeconfig %s %s", dir, KC, fmt_a);
+	int ra = ck_test_sh(&a, "cd %s && " CK_TEST_KUBECTL " --kubeconfig %s %s", dir, KC, fmt_a);
 	int rb = ck_test_sh(&b, "cd %s && %s --kubeconfig %s %s", dir, ckubectl, KC, fmt_b);
 	ck_assert_msg(ra == rb, "%s: %d vs %d: %s / %s", fmt_b, ra, rb, ck_buf_str(&a),
 		      ck_buf_str(&b));
@@ -350,12 +350,12 @@ START_TEST(test_ckubectl_nodes_wait_rollout)
 	expect_line(&out, "configmap/wc condition met\n");
 	ck_assert_int_ne(ck(&out, "wait --for=condition=Ready cm/wc --timeout=1s"), 0);
 	expect_line(&out, "error: timed out waiting for the condition on configmaps/wc\n");
-	ck_assert_int_eq(
-	    ck_test_sh(&out,
-		       "(sleep 1; /usr/bin/kubectl --kubeconfig %s delete cm wc) >/dev/null & "
-		       "%s --kubeconfig %s wait --for=delete cm/wc --timeout=20s",
-		       KC, ckubectl, KC),
-	    0);
+	ck_assert_int_eq(ck_test_sh(&out,
+				    "(sleep 1; " CK_TEST_KUBECTL
+				    " --kubeconfig %s delete cm wc) >/dev/null & "
+				    "%s --kubeconfig %s wait --for=delete cm/wc --timeout=20s",
+				    KC, ckubectl, KC),
+			 0);
 	expect_line(&out, "configmap/wc condition met\n");
 
 	/* deployments: generated alike, scaled, paused, resumed, restarted */
@@ -438,8 +438,8 @@ START_TEST(test_ckubectl_describe)
 	ck_assert_int_eq(ck(&out, "create namespace desc"), 0);
 	/* ckubectl has no `create quota` */
 	ck_assert_int_eq(ck_test_sh(&out,
-				    "/usr/bin/kubectl --kubeconfig %s -n desc create quota qq "
-				    "--hard=pods=3,configmaps=5",
+				    CK_TEST_KUBECTL " --kubeconfig %s -n desc create quota qq "
+						    "--hard=pods=3,configmaps=5",
 				    KC),
 			 0);
 	ck_assert_int_eq(ck(&out, "-n desc create service clusterip web --tcp=80:8080"), 0);
@@ -608,7 +608,7 @@ START_TEST(test_ckubectl_describe_workloads)
 	write_file("status.json", describe_node_status);
 	/* ckubectl has no --subresource nor create --raw: the real kubectl sets them up */
 	ck_assert_int_eq(ck_test_sh(&out,
-				    "cd %s && /usr/bin/kubectl --kubeconfig %s patch node dn1 "
+				    "cd %s && " CK_TEST_KUBECTL " --kubeconfig %s patch node dn1 "
 				    "--subresource=status --type=merge --patch-file status.json",
 				    dir, KC),
 			 0);
@@ -616,7 +616,7 @@ START_TEST(test_ckubectl_describe_workloads)
 		   "{\"apiVersion\":\"v1\",\"kind\":\"Binding\",\"metadata\":"
 		   "{\"name\":\"bound\"},\"target\":{\"kind\":\"Node\",\"name\":\"dn1\"}}");
 	ck_assert_int_eq(ck_test_sh(&out,
-				    "cd %s && /usr/bin/kubectl --kubeconfig %s create --raw "
+				    "cd %s && " CK_TEST_KUBECTL " --kubeconfig %s create --raw "
 				    "/api/v1/namespaces/dw/pods/bound/binding -f binding.json",
 				    dir, KC),
 			 0);
@@ -723,7 +723,8 @@ START_TEST(test_ckubectl_describe_workloads)
 	ck_assert_int_eq(ck(&out, "-n dw create -f workloads.yaml"), 0);
 	ck_assert_int_eq(
 	    ck_test_sh(&out,
-		       "/usr/bin/kubectl --kubeconfig %s -n dw patch job pi "
+		       CK_TEST_KUBECTL
+		       " --kubeconfig %s -n dw patch job pi "
 		       "--subresource=status --type=merge -p '{\"status\":{\"startTime\":"
 		       "\"2026-01-01T00:00:00Z\",\"completionTime\":\"2026-01-01T00:02:05Z\","
 		       "\"succeeded\":1,\"ready\":0,\"conditions\":[{\"type\":\"Complete\","
@@ -759,7 +760,8 @@ START_TEST(test_ckubectl_describe_workloads)
 	    "namespace: dw}, {kind: User, name: alice, apiGroup: rbac.authorization.k8s.io}]\n");
 	ck_assert_int_eq(ck(&out, "-n dw create -f config.yaml"), 0);
 	ck_assert_int_eq(ck_test_sh(&out,
-				    "/usr/bin/kubectl --kubeconfig %s -n dw patch quota qq "
+				    CK_TEST_KUBECTL
+				    " --kubeconfig %s -n dw patch quota qq "
 				    "--subresource=status --type=merge -p '{\"status\":{\"hard\":"
 				    "{\"pods\":\"3\",\"requests.memory\":\"1Gi\"},\"used\":"
 				    "{\"pods\":\"1\",\"requests.memory\":\"0\"}}}'",
@@ -1045,12 +1047,12 @@ START_TEST(test_ckubectl_wait_watch)
 	    0);
 	expect_line(&out, "configmap/w1 condition met\n");
 	/* deletion, by another client */
-	ck_assert_int_eq(
-	    ck_test_sh(&out,
-		       "(sleep 1; /usr/bin/kubectl --kubeconfig %s delete cm w1) >/dev/null & "
-		       "%s --kubeconfig %s wait --for=delete cm/w1 --timeout=60s",
-		       KC, ckubectl, KC),
-	    0);
+	ck_assert_int_eq(ck_test_sh(&out,
+				    "(sleep 1; " CK_TEST_KUBECTL
+				    " --kubeconfig %s delete cm w1) >/dev/null & "
+				    "%s --kubeconfig %s wait --for=delete cm/w1 --timeout=60s",
+				    KC, ckubectl, KC),
+			 0);
 	expect_line(&out, "configmap/w1 condition met\n");
 	same("wait --for=delete cm/w1 --timeout=1s"); /* gone already: nothing to say */
 	same("wait --for=delete cm -l nope=x --timeout=1s");

@@ -28,7 +28,7 @@ static void teardown(void)
 	ck_test_api_stop(&etcd, &api);
 }
 
-#define KUBECTL "/usr/bin/kubectl --kubeconfig %s "
+#define KUBECTL CK_TEST_KUBECTL " --kubeconfig %s "
 #define KC ck_test_apiserver_kubeconfig(api)
 
 START_TEST(test_kubectl)

@@ -644,7 +644,7 @@ START_TEST(test_kubernetes_service)
 }
 END_TEST
 
-#define KUBECTL "/usr/bin/kubectl --kubeconfig %s "
+#define KUBECTL CK_TEST_KUBECTL " --kubeconfig %s "
 #define KC ck_test_apiserver_kubeconfig(api)
 
 START_TEST(test_kubectl)

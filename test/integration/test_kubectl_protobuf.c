@@ -37,14 +37,8 @@ static void teardown(void)
 	ck_test_api_stop(&etcd, &api);
 }
 
-#define KUBECTL "/usr/bin/kubectl --kubeconfig %s "
+#define KUBECTL CK_TEST_KUBECTL " --kubeconfig %s "
 #define KC ck_test_apiserver_kubeconfig(api)
-/*
- * /usr/bin/kubectl is the Cloud SDK's dispatcher, which runs the kubectl
- * matching the server's minor version (1.30 here); kubectl 1.32 itself,
- * whose typed clients ask for protobuf, is beside it.
- */
-#define KUBECTL_1_32 "/usr/lib/google-cloud-sdk/bin/kubectl.1.32 --kubeconfig %s "
 
 /* `kubectl get … -o json` parsed; the caller owns it. */
 static json_object *get_json(const char *what)
@@ -333,7 +327,7 @@ START_TEST(test_kubectl_protobuf_watch)
 		   "(sleep 3; echo '{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":"
 		   "\"late-pod\",\"labels\":{\"app\":\"d\"}},\"spec\":{\"containers\":[{\"name\":"
 		   "\"c\",\"image\":\"busybox\"}]}}' | " KUBECTL
-		   "-n kw create -f - >/dev/null) & " KUBECTL_1_32
+		   "-n kw create -f - >/dev/null) & " KUBECTL
 		   "-n kw logs deployment/d --pod-running-timeout=60s -v=8 2>&1; wait",
 		   KC, KC);
 	/* the watch went out in protobuf and came back in upstream's framing */

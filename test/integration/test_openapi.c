@@ -42,7 +42,7 @@ static void teardown(void)
 }
 
 /* kubectl with a cache of its own (it caches discovery and OpenAPI by URL) */
-#define KUBECTL "/usr/bin/kubectl --kubeconfig %s --cache-dir %s/cache "
+#define KUBECTL CK_TEST_KUBECTL " --kubeconfig %s --cache-dir %s/cache "
 #define KC ck_test_apiserver_kubeconfig(api), tmpdir
 
 /* Writes text to <tmpdir>/name; the path is static until the next call. */

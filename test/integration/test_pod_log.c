@@ -91,15 +91,15 @@ static void kubelet_handler(void *data, struct ck_http_request *req)
 
 static void run_ok(struct ck_buf *out, const char *cmd)
 {
-	int st = ck_test_sh(out, "%s --kubeconfig %s %s", "/usr/bin/kubectl", KC, cmd);
+	int st = ck_test_sh(out, "%s --kubeconfig %s %s", CK_TEST_KUBECTL, KC, cmd);
 	ck_assert_msg(st == 0, "kubectl %s: %s", cmd, ck_buf_str(out));
 }
 
 static void apply(const char *yaml)
 {
 	struct ck_buf out = CK_BUF_INIT;
-	int st = ck_test_sh(&out, "printf '%%s' '%s' | /usr/bin/kubectl --kubeconfig %s apply -f -",
-			    yaml, KC);
+	int st = ck_test_sh(
+	    &out, "printf '%%s' '%s' | " CK_TEST_KUBECTL " --kubeconfig %s apply -f -", yaml, KC);
 	ck_assert_msg(st == 0, "apply: %s", ck_buf_str(&out));
 	ck_buf_release(&out);
 }
@@ -175,7 +175,7 @@ static void teardown(void)
 static int both(struct ck_buf *out, const char *args)
 {
 	struct ck_buf mine = CK_BUF_INIT;
-	int want = ck_test_sh(out, "/usr/bin/kubectl --kubeconfig %s logs %s", KC, args);
+	int want = ck_test_sh(out, CK_TEST_KUBECTL " --kubeconfig %s logs %s", KC, args);
 	int got = ck_test_sh(&mine, "%s --kubeconfig %s logs %s", ckubectl, KC, args);
 	ck_assert_msg(got == want && ck_streq(ck_buf_str(&mine), ck_buf_str(out)),
 		      "logs %s:\nkubectl (%d):\n%s\nckubectl (%d):\n%s", args, want,
@@ -255,7 +255,7 @@ END_TEST
 /* What the server answers, seen through kubectl get --raw. */
 static void raw(struct ck_buf *out, int want_status, const char *path)
 {
-	int st = ck_test_sh(out, "/usr/bin/kubectl --kubeconfig %s get --raw '%s'", KC, path);
+	int st = ck_test_sh(out, CK_TEST_KUBECTL " --kubeconfig %s get --raw '%s'", KC, path);
 	ck_assert_msg(st == want_status, "get --raw %s: %d: %s", path, st, ck_buf_str(out));
 }
 

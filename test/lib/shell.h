@@ -8,6 +8,13 @@
 #include "util/buf.h"
 
 /*
+ * The real kubectl the tests compare with: 1.32, the compatibility target.
+ * Not /usr/bin/kubectl: that is the Cloud SDK's dispatcher, which runs the
+ * kubectl matching the server's minor version (1.30 against ckube).
+ */
+#define CK_TEST_KUBECTL "/usr/lib/google-cloud-sdk/bin/kubectl.1.32"
+
+/*
  * Runs a command line through /bin/sh with stderr joined to stdout; out
  * (reset first) gets the output. Returns the exit status, or 255 when the
  * command did not exit normally. Fails the test if it cannot start.
