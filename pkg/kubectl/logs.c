@@ -353,20 +353,55 @@ static int list_pods(struct ck_kubectl *k, struct ck_client *c, const char *ns,
 	return 0;
 }
 
+/* The kinds kubectl's SelectorsForObject knows, and whether their selector is a label map. */
+static const struct {
+	const char *group, *kind;
+	bool map;
+} selector_kinds[] = {
+	{ "", "ReplicationController", true },
+	{ "", "Service", true },
+	{ "apps", "ReplicaSet", false },
+	{ "apps", "Deployment", false },
+	{ "apps", "StatefulSet", false },
+	{ "apps", "DaemonSet", false },
+	{ "batch", "Job", false },
+};
+
 /* GetFirstPod: the best pod of a workload's selector, waiting for one to appear. */
-static int first_pod(struct ck_kubectl *k, struct ck_client *c, const char *ns, json_object *obj,
-		     json_object **ret)
+static int first_pod(struct ck_kubectl *k, struct ck_client *c, const char *ns,
+		     const struct ck_api_resource *res, json_object *obj, json_object **ret)
 {
 	json_object *sel_json = ck_obj_path(obj, "spec.selector");
 	struct ck_label_selector *sel = NULL;
 	char *perr = NULL;
-	int r;
-	if (sel_json && json_object_is_type(sel_json, json_type_object) &&
-	    !ck_obj_path(sel_json, "matchLabels") && !ck_obj_path(sel_json, "matchExpressions"))
-		sel = ck_labels_selector_from_set(sel_json); /* a ReplicationController's map */
-	else if (!sel_json || ck_label_selector_from_json(sel_json, &sel, &perr) < 0) {
-		r = ck_kubectl_fail(k, "cannot attach to %s: selector for %s not implemented",
-				    str_at(obj, "kind"), ck_obj_name(obj));
+	int r, known = -1;
+	for (size_t i = 0; i < CK_ARRAY_SIZE(selector_kinds); i++)
+		if (ck_streq(selector_kinds[i].group, res->group) &&
+		    ck_streq(selector_kinds[i].kind, res->kind))
+			known = (int)i;
+	if (known < 0) {
+		/* kubectl names the Go type: *v1.ConfigMap */
+		r = ck_kubectl_fail(k,
+				    "cannot get the logs from *%s.%s: selector for *%s.%s not "
+				    "implemented",
+				    res->version, res->kind, res->version, res->kind);
+		return -r;
+	}
+	if (selector_kinds[known].map) {
+		bool empty = !sel_json || !json_object_is_type(sel_json, json_type_object) ||
+			     json_object_object_length(sel_json) == 0;
+		if (empty && ck_streq(res->kind, "Service")) {
+			r = ck_kubectl_fail(
+			    k,
+			    "cannot get the logs from *%s.Service: invalid service '%s': "
+			    "Service is defined without a selector",
+			    res->version, ck_obj_name(obj));
+			return -r;
+		}
+		sel = ck_labels_selector_from_set(sel_json);
+	} else if (ck_label_selector_from_json(sel_json, &sel, &perr) < 0) {
+		r = ck_kubectl_fail(k, "cannot get the logs from *%s.%s: %s", res->version,
+				    res->kind, perr ? perr : "invalid selector");
 		free(perr);
 		return -r;
 	}
@@ -515,7 +550,7 @@ static int collect(struct ck_kubectl *k, struct ck_client *c, const char *ns, in
 			json_object_array_add(pods, json_object_get(obj));
 		} else {
 			json_object *pod = NULL;
-			if ((r = first_pod(k, c, ns, obj, &pod)) == 0) {
+			if ((r = first_pod(k, c, ns, &res, obj, &pod)) == 0) {
 				pods = json_object_new_array();
 				json_object_array_add(pods, pod);
 			} else {

@@ -159,6 +159,11 @@ static void setup(void)
 	      "  selector: {matchLabels: {app: one}}\n  template:\n    metadata: {labels: {app: "
 	      "one}}\n"
 	      "    spec:\n      containers:\n      - {name: app, image: busybox}\n");
+	apply("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: kube-root-ca.crt\n");
+	apply("apiVersion: v1\nkind: Service\nmetadata:\n  name: bare\nspec:\n"
+	      "  ports:\n  - {port: 80}\n");
+	apply("apiVersion: v1\nkind: Service\nmetadata:\n  name: front\nspec:\n"
+	      "  selector: {app: one}\n  ports:\n  - {port: 80}\n");
 	apply("apiVersion: v1\nkind: Pod\nmetadata:\n  name: lost\nspec:\n  nodeName: gone\n"
 	      "  containers:\n  - {name: app, image: busybox}\n");
 }
@@ -240,6 +245,15 @@ START_TEST(test_logs_same_as_kubectl)
 	ck_assert_int_eq(both(&out, "deployment/web --tail=1"), 0);
 	ck_assert_str_eq(ck_buf_str(&out), "log of default/single/app\ntailLines=1\n");
 	ck_assert_int_eq(both(&out, "deployment/nosuch"), 1);
+	/* kinds kubectl finds no pods for, and a Service's selector */
+	ck_assert_int_eq(both(&out, "configmap/kube-root-ca.crt"), 1);
+	ck_assert_str_eq(ck_buf_str(&out),
+			 "error: cannot get the logs from *v1.ConfigMap: selector "
+			 "for *v1.ConfigMap not implemented\n");
+	ck_assert_int_eq(both(&out, "service/bare"), 1);
+	ck_test_expect_in(&out, "invalid service 'bare': Service is defined without a selector");
+	ck_assert_int_eq(both(&out, "service/front --tail=2"), 0);
+	ck_assert_str_eq(ck_buf_str(&out), "log of default/single/app\ntailLines=2\n");
 	/* follow: the lines as they come, then the end of the stream */
 	ck_assert_int_eq(both(&out, "-f single"), 0);
 	ck_assert_str_eq(ck_buf_str(&out), "first\nsecond\n");
