@@ -45,6 +45,12 @@ const char *ck_obj_path_str(json_object *obj, const char *dotted)
 	return v && json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
 }
 
+const char *ck_obj_path_str_or(json_object *obj, const char *dotted, const char *dflt)
+{
+	const char *s = ck_obj_path_str(obj, dotted);
+	return s ? s : dflt;
+}
+
 const char *ck_obj_name(json_object *obj)
 {
 	return ck_obj_path_str(obj, "metadata.name");

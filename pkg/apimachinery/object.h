@@ -22,6 +22,8 @@ json_object *ck_obj_get(json_object *o, const char *key);
 size_t ck_obj_array_len(json_object *arr);
 /* The string at a dotted path, or NULL when missing or not a string. */
 const char *ck_obj_path_str(json_object *obj, const char *dotted);
+/* The same, or dflt when the field is absent or not a string. */
+const char *ck_obj_path_str_or(json_object *obj, const char *dotted, const char *dflt);
 
 /* metadata.<field> as a string, or NULL. */
 const char *ck_obj_name(json_object *obj);

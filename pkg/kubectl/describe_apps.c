@@ -105,9 +105,9 @@ static void describe_conditions(struct ck_tabwriter *w, json_object *obj)
 	ck_tabwriter_printf(w, "Conditions:\n  Type\tStatus\tReason\n  ----\t------\t------\n");
 	for (size_t i = 0; i < ck_obj_array_len(conds); i++) {
 		json_object *c = json_object_array_get_idx(conds, i);
-		ck_tabwriter_printf(w, "  %s \t%s\t%s\n", ck_describe_str(c, "type", ""),
-				    ck_describe_str(c, "status", ""),
-				    ck_describe_str(c, "reason", ""));
+		ck_tabwriter_printf(w, "  %s \t%s\t%s\n", ck_obj_path_str_or(c, "type", ""),
+				    ck_obj_path_str_or(c, "status", ""),
+				    ck_obj_path_str_or(c, "reason", ""));
 	}
 }
 
@@ -117,8 +117,8 @@ static int cmp_created(const void *a, const void *b)
 {
 	json_object *x = *(json_object *const *)a, *y = *(json_object *const *)b;
 	int64_t tx = 0, ty = 0;
-	ck_time_parse(ck_describe_str(x, "metadata.creationTimestamp", ""), &tx);
-	ck_time_parse(ck_describe_str(y, "metadata.creationTimestamp", ""), &ty);
+	ck_time_parse(ck_obj_path_str_or(x, "metadata.creationTimestamp", ""), &tx);
+	ck_time_parse(ck_obj_path_str_or(y, "metadata.creationTimestamp", ""), &ty);
 	if (tx != ty)
 		return tx < ty ? -1 : 1;
 	return strcmp(ck_obj_name(x), ck_obj_name(y));
@@ -164,7 +164,8 @@ int ck_describe_deployment(struct ck_describe *d, json_object *dep)
 			new_rs = i;
 
 	ck_tabwriter_printf(w, "Name:\t%s\n", ck_obj_name(dep));
-	ck_tabwriter_printf(w, "Namespace:\t%s\n", ck_describe_str(dep, "metadata.namespace", ""));
+	ck_tabwriter_printf(w, "Namespace:\t%s\n",
+			    ck_obj_path_str_or(dep, "metadata.namespace", ""));
 	ck_describe_time(ck_obj_path_str(dep, "metadata.creationTimestamp"), t);
 	ck_tabwriter_printf(w, "CreationTimestamp:\t%s\n", t);
 	ck_describe_labels(w, "Labels", ck_obj_labels(dep));
@@ -181,7 +182,7 @@ int ck_describe_deployment(struct ck_describe *d, json_object *dep)
 			    (long long)ck_describe_int(dep, "status.availableReplicas"),
 			    (long long)ck_describe_int(dep, "status.unavailableReplicas"));
 	ck_tabwriter_printf(w, "StrategyType:\t%s\n",
-			    ck_describe_str(dep, "spec.strategy.type", ""));
+			    ck_obj_path_str_or(dep, "spec.strategy.type", ""));
 	ck_tabwriter_printf(w, "MinReadySeconds:\t%lld\n",
 			    (long long)ck_describe_int(dep, "spec.minReadySeconds"));
 	json_object *ru = ck_obj_path(dep, "spec.strategy.rollingUpdate");
@@ -256,7 +257,8 @@ int ck_describe_replicaset(struct ck_describe *d, json_object *rs)
 	int pods_r = pods_status(d, rs, &pods);
 	d->err = saved;
 	ck_tabwriter_printf(w, "Name:\t%s\n", ck_obj_name(rs));
-	ck_tabwriter_printf(w, "Namespace:\t%s\n", ck_describe_str(rs, "metadata.namespace", ""));
+	ck_tabwriter_printf(w, "Namespace:\t%s\n",
+			    ck_obj_path_str_or(rs, "metadata.namespace", ""));
 	char *s = ck_describe_selector(ck_obj_path(rs, "spec.selector"), "<none>");
 	ck_tabwriter_printf(w, "Selector:\t%s\n", s);
 	free(s);
@@ -294,7 +296,7 @@ static void describe_claim_templates(struct ck_tabwriter *w, json_object *templa
 		    ck_obj_get(ck_obj_annotations(pvc), "volume.beta.kubernetes.io/storage-class");
 		ck_tabwriter_printf(w, "  StorageClass:\t%s\n",
 				    sc ? json_object_get_string(sc)
-				       : ck_describe_str(pvc, "spec.storageClassName", ""));
+				       : ck_obj_path_str_or(pvc, "spec.storageClassName", ""));
 		ck_describe_labels_indent(w, "  ", "Labels", ck_obj_labels(pvc));
 		ck_describe_labels_indent(w, "  ", "Annotations", ck_obj_annotations(pvc));
 		json_object *storage = ck_obj_path(pvc, "spec.resources.requests.storage");
@@ -322,7 +324,8 @@ int ck_describe_statefulset(struct ck_describe *d, json_object *sts)
 	if (r < 0)
 		return r;
 	ck_tabwriter_printf(w, "Name:\t%s\n", ck_obj_name(sts));
-	ck_tabwriter_printf(w, "Namespace:\t%s\n", ck_describe_str(sts, "metadata.namespace", ""));
+	ck_tabwriter_printf(w, "Namespace:\t%s\n",
+			    ck_obj_path_str_or(sts, "metadata.namespace", ""));
 	ck_describe_time(ck_obj_path_str(sts, "metadata.creationTimestamp"), t);
 	ck_tabwriter_printf(w, "CreationTimestamp:\t%s\n", t);
 	char *sel = ck_describe_selector(ck_obj_path(sts, "spec.selector"), "");
@@ -334,7 +337,7 @@ int ck_describe_statefulset(struct ck_describe *d, json_object *sts)
 			    (long long)ck_describe_int(sts, "spec.replicas"),
 			    (long long)ck_describe_int(sts, "status.replicas"));
 	ck_tabwriter_printf(w, "Update Strategy:\t%s\n",
-			    ck_describe_str(sts, "spec.updateStrategy.type", ""));
+			    ck_obj_path_str_or(sts, "spec.updateStrategy.type", ""));
 	json_object *ru = ck_obj_path(sts, "spec.updateStrategy.rollingUpdate");
 	if (ck_obj_get(ru, "partition")) {
 		ck_tabwriter_printf(w, "  Partition:\t%lld\n",

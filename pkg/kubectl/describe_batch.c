@@ -53,7 +53,8 @@ int ck_describe_job(struct ck_describe *d, json_object *job)
 	json_object *spec = ck_obj_get(job, "spec"), *status = ck_obj_get(job, "status");
 	char t[CK_DESCRIBE_TIME_BUF];
 	ck_tabwriter_printf(w, "Name:\t%s\n", ck_obj_name(job));
-	ck_tabwriter_printf(w, "Namespace:\t%s\n", ck_describe_str(job, "metadata.namespace", ""));
+	ck_tabwriter_printf(w, "Namespace:\t%s\n",
+			    ck_obj_path_str_or(job, "metadata.namespace", ""));
 	char *s = ck_describe_selector(ck_obj_get(spec, "selector"), "");
 	ck_tabwriter_printf(w, "Selector:\t%s\n", s);
 	free(s);
@@ -101,7 +102,7 @@ int ck_describe_job(struct ck_describe *d, json_object *job)
 				    "Pods Statuses:\t%lld Active / %lld Succeeded / %lld Failed\n",
 				    active, succeeded, failed);
 	if (ck_streq(mode, "Indexed"))
-		completed_indexes(w, ck_describe_str(status, "completedIndexes", ""));
+		completed_indexes(w, ck_obj_path_str_or(status, "completedIndexes", ""));
 	ck_kubectl_describe_pod_template(w, ck_obj_get(spec, "template"));
 	return ck_describe_events(d, job);
 }
@@ -112,12 +113,13 @@ int ck_describe_cronjob(struct ck_describe *d, json_object *cj)
 	json_object *spec = ck_obj_get(cj, "spec");
 	char t[CK_DESCRIBE_TIME_BUF];
 	ck_tabwriter_printf(w, "Name:\t%s\n", ck_obj_name(cj));
-	ck_tabwriter_printf(w, "Namespace:\t%s\n", ck_describe_str(cj, "metadata.namespace", ""));
+	ck_tabwriter_printf(w, "Namespace:\t%s\n",
+			    ck_obj_path_str_or(cj, "metadata.namespace", ""));
 	ck_describe_labels(w, "Labels", ck_obj_labels(cj));
 	ck_describe_annotations(w, "Annotations", ck_obj_annotations(cj));
-	ck_tabwriter_printf(w, "Schedule:\t%s\n", ck_describe_str(spec, "schedule", ""));
+	ck_tabwriter_printf(w, "Schedule:\t%s\n", ck_obj_path_str_or(spec, "schedule", ""));
 	ck_tabwriter_printf(w, "Concurrency Policy:\t%s\n",
-			    ck_describe_str(spec, "concurrencyPolicy", ""));
+			    ck_obj_path_str_or(spec, "concurrencyPolicy", ""));
 	ck_tabwriter_printf(w, "Suspend:\t%s\n",
 			    !ck_obj_get(spec, "suspend")	? "<unset>"
 			    : ck_describe_bool(spec, "suspend") ? "True"
@@ -153,7 +155,7 @@ int ck_describe_cronjob(struct ck_describe *d, json_object *cj)
 	for (size_t i = 0; i < ck_obj_array_len(jobs); i++)
 		ck_tabwriter_printf(
 		    w, "%s%s", i ? ", " : "",
-		    ck_describe_str(json_object_array_get_idx(jobs, i), "name", ""));
+		    ck_obj_path_str_or(json_object_array_get_idx(jobs, i), "name", ""));
 	ck_tabwriter_printf(w, "\n");
 	return ck_describe_events(d, cj);
 }

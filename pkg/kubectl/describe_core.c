@@ -90,7 +90,7 @@ static void describe_limits(struct ck_tabwriter *w, json_object *lr, const char 
 		const char **keys = ck_json_sorted_keys(names, &n);
 		for (size_t k = 0; k < n; k++) {
 			ck_tabwriter_printf(w, "%s%s\t%s", prefix,
-					    ck_describe_str(item, "type", ""), keys[k]);
+					    ck_obj_path_str_or(item, "type", ""), keys[k]);
 			for (size_t c = 0; c < CK_ARRAY_SIZE(columns); c++) {
 				json_object *m = ck_obj_get(item, columns[c]);
 				char *q = ck_obj_get(m, keys[k]) ? ck_describe_quantity(m, keys[k])
@@ -136,7 +136,7 @@ int ck_describe_namespace(struct ck_describe *d, json_object *ns)
 	ck_tabwriter_printf(w, "Name:\t%s\n", name);
 	ck_describe_labels(w, "Labels", ck_obj_labels(ns));
 	ck_describe_annotations(w, "Annotations", ck_obj_annotations(ns));
-	ck_tabwriter_printf(w, "Status:\t%s\n", ck_describe_str(ns, "status.phase", ""));
+	ck_tabwriter_printf(w, "Status:\t%s\n", ck_obj_path_str_or(ns, "status.phase", ""));
 	json_object *conds = ck_obj_path(ns, "status.conditions");
 	if (ck_obj_array_len(conds))
 		ck_tabwriter_printf(
@@ -146,10 +146,10 @@ int ck_describe_namespace(struct ck_describe *d, json_object *ns)
 		json_object *c = json_object_array_get_idx(conds, i);
 		char t[CK_DESCRIBE_TIME_BUF];
 		ck_describe_time(ck_obj_path_str(c, "lastTransitionTime"), t);
-		ck_tabwriter_printf(w, "  %s\t%s\t%s\t%s\t%s\n", ck_describe_str(c, "type", ""),
-				    ck_describe_str(c, "status", ""), t,
-				    ck_describe_str(c, "reason", ""),
-				    ck_describe_str(c, "message", ""));
+		ck_tabwriter_printf(w, "  %s\t%s\t%s\t%s\t%s\n", ck_obj_path_str_or(c, "type", ""),
+				    ck_obj_path_str_or(c, "status", ""), t,
+				    ck_obj_path_str_or(c, "reason", ""),
+				    ck_obj_path_str_or(c, "message", ""));
 	}
 	/* DescribeResourceQuotas: sorted by name */
 	json_object *items = ck_obj_get(quotas, "items");
@@ -194,7 +194,7 @@ int ck_describe_limitrange(struct ck_describe *d, json_object *lr)
 {
 	ck_tabwriter_printf(d->w, "Name:\t%s\n", ck_obj_name(lr));
 	ck_tabwriter_printf(d->w, "Namespace:\t%s\n",
-			    ck_describe_str(lr, "metadata.namespace", ""));
+			    ck_obj_path_str_or(lr, "metadata.namespace", ""));
 	ck_tabwriter_printf(d->w, "%s%s", limit_header, limit_rule);
 	describe_limits(d->w, lr, "");
 	return 0;
@@ -205,7 +205,7 @@ int ck_describe_resourcequota(struct ck_describe *d, json_object *quota)
 	struct ck_tabwriter *w = d->w;
 	ck_tabwriter_printf(w, "Name:\t%s\n", ck_obj_name(quota));
 	ck_tabwriter_printf(w, "Namespace:\t%s\n",
-			    ck_describe_str(quota, "metadata.namespace", ""));
+			    ck_obj_path_str_or(quota, "metadata.namespace", ""));
 	describe_scopes(w, quota, "", " * ");
 	ck_tabwriter_printf(w, "Resource\tUsed\tHard\n--------\t----\t----\n");
 	json_object *hard = ck_obj_path(quota, "status.hard");
@@ -236,7 +236,7 @@ int ck_describe_resourcequota(struct ck_describe *d, json_object *quota)
 int ck_describe_secret(struct ck_describe *d, json_object *secret)
 {
 	ck_describe_meta(d, secret);
-	const char *type = ck_describe_str(secret, "type", "");
+	const char *type = ck_obj_path_str_or(secret, "type", "");
 	ck_tabwriter_printf(d->w, "\nType:\t%s\n\nData\n====\n", type);
 	json_object *data = ck_obj_get(secret, "data");
 	size_t n;
@@ -277,7 +277,7 @@ static void secret_names(struct ck_tabwriter *w, const char *header, json_object
 	for (size_t i = 0; i < n; i++) {
 		json_object *ref = json_object_array_get_idx(refs, i);
 		const char *name =
-		    ck_describe_str(ref, "name", ck_describe_str(ref, "metadata.name", ""));
+		    ck_obj_path_str_or(ref, "name", ck_obj_path_str_or(ref, "metadata.name", ""));
 		bool missing = secrets && !has_secret(secrets, name);
 		ck_tabwriter_printf(w, "%s\t%s%s\n", i ? "                   " : header, name,
 				    missing ? " (not found)" : "");
@@ -302,7 +302,7 @@ int ck_describe_serviceaccount(struct ck_describe *d, json_object *sa)
 		json_object *a = ck_obj_annotations(s);
 		json_object *an = ck_obj_get(a, "kubernetes.io/service-account.name");
 		json_object *au = ck_obj_get(a, "kubernetes.io/service-account.uid");
-		if (ck_streq(ck_describe_str(s, "type", ""),
+		if (ck_streq(ck_obj_path_str_or(s, "type", ""),
 			     "kubernetes.io/service-account-token") &&
 		    an && au && ck_streq(json_object_get_string(an), ck_obj_name(sa)) &&
 		    ck_streq(json_object_get_string(au), ck_obj_uid(sa)))
@@ -333,7 +333,8 @@ int ck_describe_endpoints(struct ck_describe *d, json_object *ep)
 			for (size_t a = 0; a < ck_obj_array_len(addrs); a++)
 				ck_tabwriter_printf(
 				    w, "%s%s", a ? "," : "",
-				    ck_describe_str(json_object_array_get_idx(addrs, a), "ip", ""));
+				    ck_obj_path_str_or(json_object_array_get_idx(addrs, a), "ip",
+						       ""));
 			ck_tabwriter_printf(w, "%s\n", ck_obj_array_len(addrs) ? "" : "<none>");
 		}
 		json_object *ports = ck_obj_get(ss, "ports");
@@ -342,10 +343,10 @@ int ck_describe_endpoints(struct ck_describe *d, json_object *ep)
 					       "    ----\t----\t--------\n");
 		for (size_t p = 0; p < ck_obj_array_len(ports); p++) {
 			json_object *port = json_object_array_get_idx(ports, p);
-			const char *name = ck_describe_str(port, "name", "");
+			const char *name = ck_obj_path_str_or(port, "name", "");
 			ck_tabwriter_printf(w, "    %s\t%lld\t%s\n", name[0] ? name : "<unset>",
 					    (long long)ck_describe_int(port, "port"),
-					    ck_describe_str(port, "protocol", ""));
+					    ck_obj_path_str_or(port, "protocol", ""));
 		}
 		ck_tabwriter_printf(w, "\n");
 	}
@@ -360,15 +361,15 @@ int ck_describe_rolebinding(struct ck_describe *d, json_object *binding)
 	ck_describe_labels(w, "Labels", ck_obj_labels(binding));
 	ck_describe_annotations(w, "Annotations", ck_obj_annotations(binding));
 	ck_tabwriter_printf(w, "Role:\n  Kind:\t%s\n  Name:\t%s\n",
-			    ck_describe_str(binding, "roleRef.kind", ""),
-			    ck_describe_str(binding, "roleRef.name", ""));
+			    ck_obj_path_str_or(binding, "roleRef.kind", ""),
+			    ck_obj_path_str_or(binding, "roleRef.name", ""));
 	ck_tabwriter_printf(w, "Subjects:\n  Kind\tName\tNamespace\n  ----\t----\t---------\n");
 	json_object *subjects = ck_obj_get(binding, "subjects");
 	for (size_t i = 0; i < ck_obj_array_len(subjects); i++) {
 		json_object *s = json_object_array_get_idx(subjects, i);
-		ck_tabwriter_printf(w, "  %s\t%s\t%s\n", ck_describe_str(s, "kind", ""),
-				    ck_describe_str(s, "name", ""),
-				    ck_describe_str(s, "namespace", ""));
+		ck_tabwriter_printf(w, "  %s\t%s\t%s\n", ck_obj_path_str_or(s, "kind", ""),
+				    ck_obj_path_str_or(s, "name", ""),
+				    ck_obj_path_str_or(s, "namespace", ""));
 	}
 	return 0;
 }

@@ -218,7 +218,7 @@ int ck_describe_generic(struct ck_describe *d, json_object *obj)
 {
 	ck_tabwriter_printf(d->w, "Name:\t%s\n", ck_obj_name(obj));
 	ck_tabwriter_printf(d->w, "Namespace:\t%s\n",
-			    ck_describe_str(obj, "metadata.namespace", ""));
+			    ck_obj_path_str_or(obj, "metadata.namespace", ""));
 	ck_describe_labels(d->w, "Labels", ck_obj_labels(obj));
 	ck_describe_annotations(d->w, "Annotations", ck_obj_annotations(obj));
 	print_content(d->w, 0, obj, "");
@@ -232,8 +232,8 @@ int ck_describe_priorityclass(struct ck_describe *d, json_object *pc)
 	ck_tabwriter_printf(d->w, "GlobalDefault:\t%s\n",
 			    ck_describe_bool(pc, "globalDefault") ? "true" : "false");
 	ck_tabwriter_printf(d->w, "PreemptionPolicy:\t%s\n",
-			    ck_describe_str(pc, "preemptionPolicy", ""));
-	ck_tabwriter_printf(d->w, "Description:\t%s\n", ck_describe_str(pc, "description", ""));
+			    ck_obj_path_str_or(pc, "preemptionPolicy", ""));
+	ck_tabwriter_printf(d->w, "Description:\t%s\n", ck_obj_path_str_or(pc, "description", ""));
 	char *annotations = ck_describe_format_labels(ck_obj_annotations(pc));
 	ck_tabwriter_printf(d->w, "Annotations:\t%s\n", annotations);
 	free(annotations);

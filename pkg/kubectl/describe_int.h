@@ -24,13 +24,6 @@ struct ck_describe {
 
 /* ---- describe.c: shared helpers ------------------------------------------------------ */
 
-/* A string field at a dotted path, or dflt when absent or not a string. */
-static inline const char *ck_describe_str(json_object *obj, const char *path, const char *dflt)
-{
-	const char *s = ck_obj_path_str(obj, path);
-	return s ? s : dflt;
-}
-
 /* An integer field (0 when absent), a boolean one (false when absent). */
 static inline int64_t ck_describe_int(json_object *obj, const char *path)
 {

@@ -53,8 +53,10 @@ static char *node_roles(json_object *labels)
 static int cmp_taints(json_object *a, json_object *b)
 {
 	struct ck_buf x = CK_BUF_INIT, y = CK_BUF_INIT;
-	ck_buf_addf(&x, "%s,%s", ck_describe_str(a, "effect", ""), ck_describe_str(a, "key", ""));
-	ck_buf_addf(&y, "%s,%s", ck_describe_str(b, "effect", ""), ck_describe_str(b, "key", ""));
+	ck_buf_addf(&x, "%s,%s", ck_obj_path_str_or(a, "effect", ""),
+		    ck_obj_path_str_or(a, "key", ""));
+	ck_buf_addf(&y, "%s,%s", ck_obj_path_str_or(b, "effect", ""),
+		    ck_obj_path_str_or(b, "key", ""));
 	int c = strcmp(ck_buf_str(&x), ck_buf_str(&y));
 	ck_buf_release(&x);
 	ck_buf_release(&y);
@@ -76,9 +78,9 @@ static void describe_taints(struct ck_tabwriter *w, json_object *taints)
 	}
 	ck_tabwriter_printf(w, "Taints:\t%s", n ? "" : "<none>\n");
 	for (size_t i = 0; i < n; i++) {
-		const char *key = ck_describe_str(v[i], "key", "");
-		const char *value = ck_describe_str(v[i], "value", "");
-		const char *effect = ck_describe_str(v[i], "effect", "");
+		const char *key = ck_obj_path_str_or(v[i], "key", "");
+		const char *value = ck_obj_path_str_or(v[i], "value", "");
+		const char *effect = ck_obj_path_str_or(v[i], "effect", "");
 		if (i)
 			ck_tabwriter_printf(w, "\t");
 		if (!effect[0] && !value[0])
@@ -107,7 +109,7 @@ static void describe_lease(struct ck_describe *d, json_object *node)
 	ck_client_error_release(&err);
 	char t[CK_DESCRIBE_TIME_BUF];
 	ck_tabwriter_printf(d->w, "Lease:\n  HolderIdentity:\t%s\n",
-			    ck_describe_str(lease, "spec.holderIdentity", "<unset>"));
+			    ck_obj_path_str_or(lease, "spec.holderIdentity", "<unset>"));
 	static const char *const fields[] = { "acquireTime", "renewTime" };
 	static const char *const titles[] = { "AcquireTime", "RenewTime" };
 	for (size_t i = 0; i < 2; i++) {
@@ -199,7 +201,7 @@ static void describe_node_resources(struct ck_tabwriter *w, json_object *node, j
 		ck_describe_age(ck_obj_path_str(pod, "metadata.creationTimestamp"), age,
 				sizeof(age));
 		ck_tabwriter_printf(w, "  %s\t%s\t\t%s\t%s\t%s\t%s\t%s\n",
-				    ck_describe_str(pod, "metadata.namespace", ""),
+				    ck_obj_path_str_or(pod, "metadata.namespace", ""),
 				    ck_obj_name(pod), cells[0], cells[1], cells[2], cells[3], age);
 		for (size_t c = 0; c < 4; c++)
 			free(cells[c]);
@@ -301,16 +303,16 @@ int ck_describe_node(struct ck_describe *d, json_object *node)
 		ck_describe_time(ck_obj_path_str(c, "lastHeartbeatTime"), hb);
 		ck_describe_time(ck_obj_path_str(c, "lastTransitionTime"), tr);
 		ck_tabwriter_printf(
-		    w, "  %s \t%s \t%s \t%s \t%s \t%s\n", ck_describe_str(c, "type", ""),
-		    ck_describe_str(c, "status", ""), hb, tr, ck_describe_str(c, "reason", ""),
-		    ck_describe_str(c, "message", ""));
+		    w, "  %s \t%s \t%s \t%s \t%s \t%s\n", ck_obj_path_str_or(c, "type", ""),
+		    ck_obj_path_str_or(c, "status", ""), hb, tr,
+		    ck_obj_path_str_or(c, "reason", ""), ck_obj_path_str_or(c, "message", ""));
 	}
 	ck_tabwriter_printf(w, "Addresses:\n");
 	json_object *addrs = ck_obj_path(node, "status.addresses");
 	for (size_t i = 0; i < ck_obj_array_len(addrs); i++) {
 		json_object *a = json_object_array_get_idx(addrs, i);
-		ck_tabwriter_printf(w, "  %s:\t%s\n", ck_describe_str(a, "type", ""),
-				    ck_describe_str(a, "address", ""));
+		ck_tabwriter_printf(w, "  %s:\t%s\n", ck_obj_path_str_or(a, "type", ""),
+				    ck_obj_path_str_or(a, "address", ""));
 	}
 	describe_resource_list(w, "Capacity", ck_obj_path(node, "status.capacity"));
 	describe_resource_list(w, "Allocatable", ck_obj_path(node, "status.allocatable"));
@@ -330,8 +332,8 @@ int ck_describe_node(struct ck_describe *d, json_object *node)
 	json_object *node_info = ck_obj_path(node, "status.nodeInfo");
 	for (size_t i = 0; i < CK_ARRAY_SIZE(info); i++)
 		ck_tabwriter_printf(w, "  %s:\t%s\n", info[i][0],
-				    ck_describe_str(node_info, info[i][1], ""));
-	const char *s = ck_describe_str(node, "spec.podCIDR", "");
+				    ck_obj_path_str_or(node_info, info[i][1], ""));
+	const char *s = ck_obj_path_str_or(node, "spec.podCIDR", "");
 	if (s[0])
 		ck_tabwriter_printf(w, "PodCIDR:\t%s\n", s);
 	json_object *cidrs = ck_obj_path(node, "spec.podCIDRs");
@@ -343,7 +345,7 @@ int ck_describe_node(struct ck_describe *d, json_object *node)
 			    json_object_get_string(json_object_array_get_idx(cidrs, i)));
 		ck_tabwriter_printf(w, "\n");
 	}
-	s = ck_describe_str(node, "spec.providerID", "");
+	s = ck_obj_path_str_or(node, "spec.providerID", "");
 	if (s[0])
 		ck_tabwriter_printf(w, "ProviderID:\t%s\n", s);
 	if (can_view_pods)

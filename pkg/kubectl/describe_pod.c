@@ -157,9 +157,9 @@ static char *describe_probe(json_object *p)
 		go_string_slice(&b, ck_obj_path(p, "exec.command"));
 		ck_buf_addf(&b, " %s", attrs);
 	} else if (http) {
-		const char *scheme = ck_describe_str(http, "scheme", ""),
-			   *host = ck_describe_str(http, "host", "");
-		const char *path = ck_describe_str(http, "path", "");
+		const char *scheme = ck_obj_path_str_or(http, "scheme", ""),
+			   *host = ck_obj_path_str_or(http, "host", "");
+		const char *path = ck_obj_path_str_or(http, "path", "");
 		ck_buf_adds(&b, "http-get ");
 		for (const char *s = scheme; *s; s++)
 			ck_buf_addf(&b, "%c", *s >= 'A' && *s <= 'Z' ? *s - 'A' + 'a' : *s);
@@ -176,11 +176,11 @@ static char *describe_probe(json_object *p)
 			ck_buf_adds(&b, "/");
 		ck_buf_addf(&b, "%s %s", path, attrs);
 	} else if (tcp) {
-		ck_buf_addf(&b, "tcp-socket %s:%s %s", ck_describe_str(tcp, "host", ""),
+		ck_buf_addf(&b, "tcp-socket %s:%s %s", ck_obj_path_str_or(tcp, "host", ""),
 			    ck_obj_field_text(tcp, "port", port, sizeof(port)), attrs);
 	} else if (grpc) {
 		ck_buf_addf(&b, "grpc <pod>:%lld %s %s", (long long)ck_describe_int(grpc, "port"),
-			    ck_describe_str(grpc, "service", ""), attrs);
+			    ck_obj_path_str_or(grpc, "service", ""), attrs);
 	} else {
 		ck_buf_addf(&b, "unknown %s", attrs);
 	}
@@ -237,14 +237,14 @@ static const char *env_field_value(json_object *pod, json_object *ref)
 	if (ck_streq(path, "metadata.name"))
 		return ck_obj_name(pod);
 	if (ck_streq(path, "metadata.namespace"))
-		return ck_describe_str(pod, "metadata.namespace", "");
+		return ck_obj_path_str_or(pod, "metadata.namespace", "");
 	return "";
 }
 
 /* resourcehelper.ExtractContainerResourceValue for a resourceFieldRef (owned). */
 static char *env_resource_value(json_object *container, json_object *ref)
 {
-	const char *res = ck_describe_str(ref, "resource", "");
+	const char *res = ck_obj_path_str_or(ref, "resource", "");
 	struct ck_quantity divisor, q;
 	if (ck_quantity_from_json(ck_obj_get(ref, "divisor"), &divisor) < 0 ||
 	    ck_quantity_is_zero(&divisor))
@@ -280,25 +280,25 @@ static void describe_env(struct ck_tabwriter *w, json_object *container, json_ob
 				    *sec = ck_obj_get(e, "secretRef");
 			json_object *ref = cm ? cm : sec;
 			const char *from = cm ? "ConfigMap" : sec ? "Secret" : "";
-			const char *prefix = ck_describe_str(e, "prefix", "");
+			const char *prefix = ck_obj_path_str_or(e, "prefix", "");
 			const char *opt = ck_describe_bool(ref, "optional") ? "true" : "false";
 			if (prefix[0])
 				ck_tabwriter_printf(
 				    w, "      %s\t%s with prefix '%s'\tOptional: %s\n",
-				    ck_describe_str(ref, "name", ""), from, prefix, opt);
+				    ck_obj_path_str_or(ref, "name", ""), from, prefix, opt);
 			else
 				ck_tabwriter_printf(w, "      %s\t%s\tOptional: %s\n",
-						    ck_describe_str(ref, "name", ""), from, opt);
+						    ck_obj_path_str_or(ref, "name", ""), from, opt);
 		}
 	}
 	json_object *env = ck_obj_get(container, "env");
 	ck_tabwriter_printf(w, "    Environment:%s\n", ck_obj_array_len(env) ? "" : "\t<none>");
 	for (size_t i = 0; i < ck_obj_array_len(env); i++) {
 		json_object *e = json_object_array_get_idx(env, i);
-		const char *name = ck_describe_str(e, "name", "");
+		const char *name = ck_obj_path_str_or(e, "name", "");
 		json_object *from = ck_obj_get(e, "valueFrom");
 		if (!from) {
-			const char *v = ck_describe_str(e, "value", "");
+			const char *v = ck_obj_path_str_or(e, "value", "");
 			for (int line = 0;; line++) {
 				size_t l = strcspn(v, "\n");
 				if (line == 0)
@@ -319,11 +319,11 @@ static void describe_env(struct ck_tabwriter *w, json_object *container, json_ob
 		if (field) {
 			ck_tabwriter_printf(w, "      %s:\t%s (%s:%s)\n", name,
 					    env_field_value(pod, field),
-					    ck_describe_str(field, "apiVersion", ""),
-					    ck_describe_str(field, "fieldPath", ""));
+					    ck_obj_path_str_or(field, "apiVersion", ""),
+					    ck_obj_path_str_or(field, "fieldPath", ""));
 		} else if (res) {
 			char *v = env_resource_value(container, res);
-			const char *r = ck_describe_str(res, "resource", "");
+			const char *r = ck_obj_path_str_or(res, "resource", "");
 			if (ck_streq(v, "0") &&
 			    (ck_streq(r, "limits.cpu") || ck_streq(r, "limits.memory"))) {
 				free(v);
@@ -334,13 +334,15 @@ static void describe_env(struct ck_tabwriter *w, json_object *container, json_ob
 		} else if (sec) {
 			ck_tabwriter_printf(
 			    w, "      %s:\t<set to the key '%s' in secret '%s'>\tOptional: %s\n",
-			    name, ck_describe_str(sec, "key", ""), ck_describe_str(sec, "name", ""),
+			    name, ck_obj_path_str_or(sec, "key", ""),
+			    ck_obj_path_str_or(sec, "name", ""),
 			    ck_describe_bool(sec, "optional") ? "true" : "false");
 		} else if (cm) {
 			ck_tabwriter_printf(
 			    w,
 			    "      %s:\t<set to the key '%s' of config map '%s'>\tOptional: %s\n",
-			    name, ck_describe_str(cm, "key", ""), ck_describe_str(cm, "name", ""),
+			    name, ck_obj_path_str_or(cm, "key", ""),
+			    ck_obj_path_str_or(cm, "name", ""),
 			    ck_describe_bool(cm, "optional") ? "true" : "false");
 		}
 	}
@@ -348,8 +350,8 @@ static void describe_env(struct ck_tabwriter *w, json_object *container, json_ob
 
 static int cmp_field(const void *a, const void *b, const char *key)
 {
-	return strcmp(ck_describe_str(*(json_object *const *)a, key, ""),
-		      ck_describe_str(*(json_object *const *)b, key, ""));
+	return strcmp(ck_obj_path_str_or(*(json_object *const *)a, key, ""),
+		      ck_obj_path_str_or(*(json_object *const *)b, key, ""));
 }
 
 /* The elements of an array sorted (stably) by a string field (array owned, elements borrowed). */
@@ -397,14 +399,14 @@ static void describe_mounts(struct ck_tabwriter *w, json_object *container)
 	for (size_t i = 0; i < n; i++) {
 		struct ck_buf flags = CK_BUF_INIT;
 		ck_buf_adds(&flags, ck_describe_bool(mounts[i], "readOnly") ? "ro" : "rw");
-		const char *sub = ck_describe_str(mounts[i], "subPath", "");
+		const char *sub = ck_obj_path_str_or(mounts[i], "subPath", "");
 		if (sub[0]) {
 			ck_buf_adds(&flags, ",path=");
 			go_quote(&flags, sub);
 		}
 		ck_tabwriter_printf(w, "      %s from %s (%s)\n",
-				    ck_describe_str(mounts[i], "mountPath", ""),
-				    ck_describe_str(mounts[i], "name", ""), ck_buf_str(&flags));
+				    ck_obj_path_str_or(mounts[i], "mountPath", ""),
+				    ck_obj_path_str_or(mounts[i], "name", ""), ck_buf_str(&flags));
 		ck_buf_release(&flags);
 	}
 	free(mounts);
@@ -413,8 +415,8 @@ static void describe_mounts(struct ck_tabwriter *w, json_object *container)
 		ck_tabwriter_printf(w, "    Devices:\n");
 	for (size_t i = 0; i < n; i++)
 		ck_tabwriter_printf(w, "      %s from %s\n",
-				    ck_describe_str(devices[i], "devicePath", ""),
-				    ck_describe_str(devices[i], "name", ""));
+				    ck_obj_path_str_or(devices[i], "devicePath", ""),
+				    ck_obj_path_str_or(devices[i], "name", ""));
 	free(devices);
 }
 
@@ -425,7 +427,7 @@ static char *container_ports(json_object *ports, const char *field)
 	for (size_t i = 0; i < ck_obj_array_len(ports); i++) {
 		json_object *p = json_object_array_get_idx(ports, i);
 		ck_buf_addf(&b, "%s%lld/%s", i ? ", " : "", (long long)ck_describe_int(p, field),
-			    ck_describe_str(p, "protocol", ""));
+			    ck_obj_path_str_or(p, "protocol", ""));
 	}
 	return ck_buf_detach(&b, NULL);
 }
@@ -453,16 +455,16 @@ static void describe_containers(struct ck_tabwriter *w, const char *title, json_
 	ck_tabwriter_printf(w, "%s%s:%s\n", space, title, n ? "" : " <none>");
 	for (size_t i = 0; i < n; i++) {
 		json_object *c = json_object_array_get_idx(containers, i);
-		json_object *st = status_of(statuses, ck_describe_str(c, "name", ""));
+		json_object *st = status_of(statuses, ck_obj_path_str_or(c, "name", ""));
 		ck_tabwriter_printf(w, "  %s%s:\n", space[0] ? " " : "",
-				    ck_describe_str(c, "name", ""));
+				    ck_obj_path_str_or(c, "name", ""));
 		if (st)
 			ck_tabwriter_printf(w, "    Container ID:\t%s\n",
-					    ck_describe_str(st, "containerID", ""));
-		ck_tabwriter_printf(w, "    Image:\t%s\n", ck_describe_str(c, "image", ""));
+					    ck_obj_path_str_or(st, "containerID", ""));
+		ck_tabwriter_printf(w, "    Image:\t%s\n", ck_obj_path_str_or(c, "image", ""));
 		if (st)
 			ck_tabwriter_printf(w, "    Image ID:\t%s\n",
-					    ck_describe_str(st, "imageID", ""));
+					    ck_obj_path_str_or(st, "imageID", ""));
 		json_object *ports = ck_obj_get(c, "ports");
 		char *p = container_ports(ports, "containerPort");
 		ck_tabwriter_printf(w, "    %s:\t%s\n", strchr(p, ',') ? "Ports" : "Port",
@@ -474,12 +476,12 @@ static void describe_containers(struct ck_tabwriter *w, const char *title, json_
 		free(p);
 		json_object *seccomp = ck_obj_path(c, "securityContext.seccompProfile");
 		if (seccomp) {
-			const char *type = ck_describe_str(seccomp, "type", "");
+			const char *type = ck_obj_path_str_or(seccomp, "type", "");
 			ck_tabwriter_printf(w, "    SeccompProfile:\t%s\n", type);
 			if (ck_streq(type, "Localhost"))
 				ck_tabwriter_printf(
 				    w, "      LocalhostProfile:\t%s\n",
-				    ck_describe_str(seccomp, "localhostProfile", ""));
+				    ck_obj_path_str_or(seccomp, "localhostProfile", ""));
 		}
 		static const char *const cmd_fields[] = { "command", "args" };
 		static const char *const cmd_titles[] = { "Command", "Args" };
@@ -548,7 +550,7 @@ static void describe_projected(struct ck_tabwriter *w, json_object *projected)
 		 */
 		if ((v = ck_obj_get(s, "secret")))
 			ck_tabwriter_printf(w, "    SecretName:\t%s\n    SecretOptionalName:\t%s\n",
-					    ck_describe_str(v, "name", ""),
+					    ck_obj_path_str_or(v, "name", ""),
 					    ck_obj_get(v, "optional") ? yes_no(v, "optional")
 								      : "<nil>");
 		else if (ck_obj_get(s, "downwardAPI"))
@@ -556,7 +558,7 @@ static void describe_projected(struct ck_tabwriter *w, json_object *projected)
 		else if ((v = ck_obj_get(s, "configMap")))
 			ck_tabwriter_printf(
 			    w, "    ConfigMapName:\t%s\n    ConfigMapOptional:\t%s\n",
-			    ck_describe_str(v, "name", ""),
+			    ck_obj_path_str_or(v, "name", ""),
 			    ck_obj_get(v, "optional") ? yes_no(v, "optional") : "<nil>");
 		else if ((v = ck_obj_get(s, "serviceAccountToken")))
 			ck_tabwriter_printf(w, "    TokenExpirationSeconds:\t%lld\n",
@@ -576,13 +578,13 @@ static void describe_volumes(struct ck_tabwriter *w, json_object *volumes, const
 	for (size_t i = 0; i < n; i++) {
 		json_object *vol = json_object_array_get_idx(volumes, i), *v;
 		ck_tabwriter_printf(w, "  %s%s:\n", space[0] ? " " : "",
-				    ck_describe_str(vol, "name", ""));
+				    ck_obj_path_str_or(vol, "name", ""));
 		if ((v = ck_obj_get(vol, "hostPath"))) {
 			ck_tabwriter_printf(w,
 					    "    Type:\tHostPath (bare host directory volume)\n"
 					    "    Path:\t%s\n    HostPathType:\t%s\n",
-					    ck_describe_str(v, "path", ""),
-					    ck_describe_str(v, "type", "<none>"));
+					    ck_obj_path_str_or(v, "path", ""),
+					    ck_obj_path_str_or(v, "type", "<none>"));
 		} else if ((v = ck_obj_get(vol, "emptyDir"))) {
 			struct ck_quantity q;
 			char size[CK_QUANTITY_STR_MAX] = "<unset>";
@@ -593,32 +595,32 @@ static void describe_volumes(struct ck_tabwriter *w, json_object *volumes, const
 			    w,
 			    "    Type:\tEmptyDir (a temporary directory that shares a "
 			    "pod's lifetime)\n    Medium:\t%s\n    SizeLimit:\t%s\n",
-			    ck_describe_str(v, "medium", ""), size);
+			    ck_obj_path_str_or(v, "medium", ""), size);
 		} else if ((v = ck_obj_get(vol, "secret"))) {
 			ck_tabwriter_printf(w,
 					    "    Type:\tSecret (a volume populated by a Secret)\n"
 					    "    SecretName:\t%s\n    Optional:\t%s\n",
-					    ck_describe_str(v, "secretName", ""),
+					    ck_obj_path_str_or(v, "secretName", ""),
 					    yes_no(v, "optional"));
 		} else if ((v = ck_obj_get(vol, "configMap"))) {
 			ck_tabwriter_printf(
 			    w,
 			    "    Type:\tConfigMap (a volume populated by a ConfigMap)\n"
 			    "    Name:\t%s\n    Optional:\t%s\n",
-			    ck_describe_str(v, "name", ""), yes_no(v, "optional"));
+			    ck_obj_path_str_or(v, "name", ""), yes_no(v, "optional"));
 		} else if ((v = ck_obj_get(vol, "nfs"))) {
 			ck_tabwriter_printf(
 			    w,
 			    "    Type:\tNFS (an NFS mount that lasts the lifetime of a "
 			    "pod)\n    Server:\t%s\n    Path:\t%s\n    ReadOnly:\t%s\n",
-			    ck_describe_str(v, "server", ""), ck_describe_str(v, "path", ""),
+			    ck_obj_path_str_or(v, "server", ""), ck_obj_path_str_or(v, "path", ""),
 			    yes_no(v, "readOnly"));
 		} else if ((v = ck_obj_get(vol, "persistentVolumeClaim"))) {
 			ck_tabwriter_printf(w,
 					    "    Type:\tPersistentVolumeClaim (a reference to a "
 					    "PersistentVolumeClaim in the same namespace)\n"
 					    "    ClaimName:\t%s\n    ReadOnly:\t%s\n",
-					    ck_describe_str(v, "claimName", ""),
+					    ck_obj_path_str_or(v, "claimName", ""),
 					    yes_no(v, "readOnly"));
 		} else if ((v = ck_obj_get(vol, "downwardAPI"))) {
 			ck_tabwriter_printf(w, "    Type:\tDownwardAPI (a volume populated by "
@@ -630,12 +632,12 @@ static void describe_volumes(struct ck_tabwriter *w, json_object *volumes, const
 				json_object *r = ck_obj_get(it, "resourceFieldRef");
 				if (f)
 					ck_tabwriter_printf(w, "      %s -> %s\n",
-							    ck_describe_str(f, "fieldPath", ""),
-							    ck_describe_str(it, "path", ""));
+							    ck_obj_path_str_or(f, "fieldPath", ""),
+							    ck_obj_path_str_or(it, "path", ""));
 				if (r)
 					ck_tabwriter_printf(w, "      %s -> %s\n",
-							    ck_describe_str(r, "resource", ""),
-							    ck_describe_str(it, "path", ""));
+							    ck_obj_path_str_or(r, "resource", ""),
+							    ck_obj_path_str_or(it, "path", ""));
 			}
 		} else if ((v = ck_obj_get(vol, "projected"))) {
 			describe_projected(w, v);
@@ -644,8 +646,8 @@ static void describe_volumes(struct ck_tabwriter *w, json_object *volumes, const
 			    w,
 			    "    Type:\tCSI (a Container Storage Interface (CSI) volume "
 			    "source)\n    Driver:\t%s\n    FSType:\t%s\n    ReadOnly:\t%s\n",
-			    ck_describe_str(v, "driver", ""), ck_describe_str(v, "fsType", ""),
-			    yes_no(v, "readOnly"));
+			    ck_obj_path_str_or(v, "driver", ""),
+			    ck_obj_path_str_or(v, "fsType", ""), yes_no(v, "readOnly"));
 			json_object *attrs = ck_obj_get(v, "volumeAttributes");
 			size_t na;
 			const char **keys = ck_json_sorted_keys(attrs, &na);
@@ -669,8 +671,8 @@ static void describe_volumes(struct ck_tabwriter *w, json_object *volumes, const
 			ck_tabwriter_printf(w,
 					    "    Type:\tImage (a container image or OCI artifact)\n"
 					    "    Reference:\t%s\n    PullPolicy:\t%s\n",
-					    ck_describe_str(v, "reference", ""),
-					    ck_describe_str(v, "pullPolicy", ""));
+					    ck_obj_path_str_or(v, "reference", ""),
+					    ck_obj_path_str_or(v, "pullPolicy", ""));
 		} else {
 			ck_tabwriter_printf(w, "  <unknown>\n");
 		}
@@ -685,9 +687,9 @@ void ck_describe_tolerations(struct ck_tabwriter *w, const char *title, json_obj
 	json_object **v = sorted_by(tolerations, "key", &n);
 	ck_tabwriter_printf(w, "%s:\t%s", title, n ? "" : "<none>\n");
 	for (size_t i = 0; i < n; i++) {
-		const char *key = ck_describe_str(v[i], "key", ""),
-			   *value = ck_describe_str(v[i], "value", "");
-		const char *effect = ck_describe_str(v[i], "effect", "");
+		const char *key = ck_obj_path_str_or(v[i], "key", ""),
+			   *value = ck_obj_path_str_or(v[i], "value", "");
+		const char *effect = ck_obj_path_str_or(v[i], "effect", "");
 		if (i)
 			ck_tabwriter_printf(w, "\t");
 		ck_tabwriter_printf(w, "%s", key);
@@ -716,8 +718,8 @@ static void describe_topology_spread(struct ck_tabwriter *w, json_object *tscs, 
 		if (i)
 			ck_tabwriter_printf(w, "%s\t", space);
 		ck_tabwriter_printf(w, "%s:%s when max skew %lld is exceeded",
-				    ck_describe_str(v[i], "topologyKey", ""),
-				    ck_describe_str(v[i], "whenUnsatisfiable", ""),
+				    ck_obj_path_str_or(v[i], "topologyKey", ""),
+				    ck_obj_path_str_or(v[i], "whenUnsatisfiable", ""),
 				    (long long)ck_describe_int(v[i], "maxSkew"));
 		json_object *sel = ck_obj_get(v[i], "labelSelector");
 		if (sel) {
@@ -745,7 +747,7 @@ void ck_kubectl_describe_pod_template(struct ck_tabwriter *w, json_object *tmpl)
 	json_object *annotations = ck_obj_path(tmpl, "metadata.annotations");
 	if (annotations && json_object_object_length(annotations))
 		ck_describe_annotations(w, "  Annotations", annotations);
-	const char *sa = ck_describe_str(spec, "serviceAccountName", "");
+	const char *sa = ck_obj_path_str_or(spec, "serviceAccountName", "");
 	if (sa[0])
 		ck_tabwriter_printf(w, "  Service Account:\t%s\n", sa);
 	if (ck_obj_array_len(ck_obj_get(spec, "initContainers")))
@@ -754,7 +756,7 @@ void ck_kubectl_describe_pod_template(struct ck_tabwriter *w, json_object *tmpl)
 	describe_containers(w, "Containers", ck_obj_get(spec, "containers"), NULL, NULL, "  ");
 	describe_volumes(w, ck_obj_get(spec, "volumes"), "  ");
 	describe_topology_spread(w, ck_obj_get(spec, "topologySpreadConstraints"), "  ");
-	const char *pcn = ck_describe_str(spec, "priorityClassName", "");
+	const char *pcn = ck_obj_path_str_or(spec, "priorityClassName", "");
 	if (pcn[0])
 		ck_tabwriter_printf(w, "  Priority Class Name:\t%s\n", pcn);
 	ck_describe_labels(w, "  Node-Selectors", ck_obj_get(spec, "nodeSelector"));
@@ -767,22 +769,24 @@ int ck_describe_pod(struct ck_describe *d, json_object *pod)
 	json_object *spec = ck_obj_get(pod, "spec"), *status = ck_obj_get(pod, "status");
 	char t[CK_DESCRIBE_TIME_BUF];
 	ck_tabwriter_printf(w, "Name:\t%s\n", ck_obj_name(pod));
-	ck_tabwriter_printf(w, "Namespace:\t%s\n", ck_describe_str(pod, "metadata.namespace", ""));
+	ck_tabwriter_printf(w, "Namespace:\t%s\n",
+			    ck_obj_path_str_or(pod, "metadata.namespace", ""));
 	if (ck_obj_get(spec, "priority"))
 		ck_tabwriter_printf(w, "Priority:\t%lld\n",
 				    (long long)ck_describe_int(spec, "priority"));
-	const char *s = ck_describe_str(spec, "priorityClassName", "");
+	const char *s = ck_obj_path_str_or(spec, "priorityClassName", "");
 	if (s[0])
 		ck_tabwriter_printf(w, "Priority Class Name:\t%s\n", s);
-	s = ck_describe_str(spec, "runtimeClassName", "");
+	s = ck_obj_path_str_or(spec, "runtimeClassName", "");
 	if (s[0])
 		ck_tabwriter_printf(w, "Runtime Class Name:\t%s\n", s);
-	s = ck_describe_str(spec, "serviceAccountName", "");
+	s = ck_obj_path_str_or(spec, "serviceAccountName", "");
 	if (s[0])
 		ck_tabwriter_printf(w, "Service Account:\t%s\n", s);
-	s = ck_describe_str(spec, "nodeName", "");
+	s = ck_obj_path_str_or(spec, "nodeName", "");
 	if (s[0])
-		ck_tabwriter_printf(w, "Node:\t%s/%s\n", s, ck_describe_str(status, "hostIP", ""));
+		ck_tabwriter_printf(w, "Node:\t%s/%s\n", s,
+				    ck_obj_path_str_or(status, "hostIP", ""));
 	else
 		ck_tabwriter_printf(w, "Node:\t<none>\n");
 	if (ck_obj_get(status, "startTime")) {
@@ -791,7 +795,7 @@ int ck_describe_pod(struct ck_describe *d, json_object *pod)
 	}
 	ck_describe_labels(w, "Labels", ck_obj_labels(pod));
 	ck_describe_annotations(w, "Annotations", ck_obj_annotations(pod));
-	const char *phase = ck_describe_str(status, "phase", "");
+	const char *phase = ck_obj_path_str_or(status, "phase", "");
 	const char *deleted = ck_obj_path_str(pod, "metadata.deletionTimestamp");
 	if (deleted && !ck_streq(phase, "Failed") && !ck_streq(phase, "Succeeded")) {
 		char age[32];
@@ -803,34 +807,35 @@ int ck_describe_pod(struct ck_describe *d, json_object *pod)
 	} else {
 		ck_tabwriter_printf(w, "Status:\t%s\n", phase);
 	}
-	s = ck_describe_str(status, "reason", "");
+	s = ck_obj_path_str_or(status, "reason", "");
 	if (s[0])
 		ck_tabwriter_printf(w, "Reason:\t%s\n", s);
-	s = ck_describe_str(status, "message", "");
+	s = ck_obj_path_str_or(status, "message", "");
 	if (s[0])
 		ck_tabwriter_printf(w, "Message:\t%s\n", s);
 	json_object *seccomp = ck_obj_path(spec, "securityContext.seccompProfile");
 	if (seccomp) {
-		s = ck_describe_str(seccomp, "type", "");
+		s = ck_obj_path_str_or(seccomp, "type", "");
 		ck_tabwriter_printf(w, "SeccompProfile:\t%s\n", s);
 		if (ck_streq(s, "Localhost"))
 			ck_tabwriter_printf(w, "LocalhostProfile:\t%s\n",
-					    ck_describe_str(seccomp, "localhostProfile", ""));
+					    ck_obj_path_str_or(seccomp, "localhostProfile", ""));
 	}
-	ck_tabwriter_printf(w, "IP:\t%s\n", ck_describe_str(status, "podIP", ""));
+	ck_tabwriter_printf(w, "IP:\t%s\n", ck_obj_path_str_or(status, "podIP", ""));
 	json_object *ips = ck_obj_get(status, "podIPs");
 	if (!ck_obj_array_len(ips))
 		ck_tabwriter_printf(w, "IPs:\t<none>\n");
 	else
 		ck_tabwriter_printf(w, "IPs:\n");
 	for (size_t i = 0; i < ck_obj_array_len(ips); i++)
-		ck_tabwriter_printf(w, "  IP:\t%s\n",
-				    ck_describe_str(json_object_array_get_idx(ips, i), "ip", ""));
+		ck_tabwriter_printf(
+		    w, "  IP:\t%s\n",
+		    ck_obj_path_str_or(json_object_array_get_idx(ips, i), "ip", ""));
 	char *controller = ck_describe_controller(pod);
 	if (controller)
 		ck_tabwriter_printf(w, "Controlled By:\t%s\n", controller);
 	free(controller);
-	s = ck_describe_str(status, "nominatedNodeName", "");
+	s = ck_obj_path_str_or(status, "nominatedNodeName", "");
 	if (s[0])
 		ck_tabwriter_printf(w, "NominatedNodeName:\t%s\n", s);
 	if (ck_obj_get(spec, "resources")) {
@@ -852,12 +857,12 @@ int ck_describe_pod(struct ck_describe *d, json_object *pod)
 		ck_tabwriter_printf(w, "Readiness Gates:\n  Type\tStatus\n");
 	for (size_t i = 0; i < ck_obj_array_len(gates); i++) {
 		const char *type =
-		    ck_describe_str(json_object_array_get_idx(gates, i), "conditionType", "");
+		    ck_obj_path_str_or(json_object_array_get_idx(gates, i), "conditionType", "");
 		const char *st = "<none>";
 		for (size_t j = 0; j < ck_obj_array_len(conditions); j++) {
 			json_object *c = json_object_array_get_idx(conditions, j);
-			if (ck_streq(ck_describe_str(c, "type", ""), type)) {
-				st = ck_describe_str(c, "status", "");
+			if (ck_streq(ck_obj_path_str_or(c, "type", ""), type)) {
+				st = ck_obj_path_str_or(c, "status", "");
 				break;
 			}
 		}
@@ -867,11 +872,11 @@ int ck_describe_pod(struct ck_describe *d, json_object *pod)
 		ck_tabwriter_printf(w, "Conditions:\n  Type\tStatus\n");
 	for (size_t i = 0; i < ck_obj_array_len(conditions); i++) {
 		json_object *c = json_object_array_get_idx(conditions, i);
-		ck_tabwriter_printf(w, "  %s \t%s \n", ck_describe_str(c, "type", ""),
-				    ck_describe_str(c, "status", ""));
+		ck_tabwriter_printf(w, "  %s \t%s \n", ck_obj_path_str_or(c, "type", ""),
+				    ck_obj_path_str_or(c, "status", ""));
 	}
 	describe_volumes(w, ck_obj_get(spec, "volumes"), "");
-	s = ck_describe_str(status, "qosClass", "");
+	s = ck_obj_path_str_or(status, "qosClass", "");
 	ck_tabwriter_printf(w, "QoS Class:\t%s\n", s[0] ? s : ck_api_pod_qos_class(pod));
 	ck_describe_labels(w, "Node-Selectors", ck_obj_get(spec, "nodeSelector"));
 	ck_describe_tolerations(w, "Tolerations", ck_obj_get(spec, "tolerations"));

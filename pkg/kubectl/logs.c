@@ -78,13 +78,6 @@ static const struct ck_flag_shorthand logs_shorthands[] = {
 	{ 'c', "container" }, { 'f', "follow" }, { 'p', "previous" }, { 'l', "selector" }, { 0 }
 };
 
-/* The string at a dotted path, "" when missing. */
-static const char *str_at(json_object *obj, const char *dotted)
-{
-	const char *s = ck_obj_path_str(obj, dotted);
-	return s ? s : "";
-}
-
 /* One log to read: a pod's container. */
 struct log_request {
 	char *pod;
@@ -213,7 +206,9 @@ static bool has_container(json_object *pod, const char *name)
 	for (size_t f = 0; f < CK_ARRAY_SIZE(fields); f++) {
 		json_object *l = containers_of(pod, fields[f]);
 		for (size_t i = 0; l && i < json_object_array_length(l); i++)
-			if (ck_streq(str_at(json_object_array_get_idx(l, i), "name"), name))
+			if (ck_streq(
+				ck_obj_path_str_or(json_object_array_get_idx(l, i), "name", ""),
+				name))
 				return true;
 	}
 	return false;
@@ -232,7 +227,7 @@ static char *all_container_names(json_object *pod)
 		json_object *l = containers_of(pod, kinds[k].field);
 		for (size_t i = 0; l && i < json_object_array_length(l); i++)
 			ck_buf_addf(&b, "%s%s%s", b.len ? ", " : "",
-				    str_at(json_object_array_get_idx(l, i), "name"),
+				    ck_obj_path_str_or(json_object_array_get_idx(l, i), "name", ""),
 				    kinds[k].suffix);
 	}
 	return ck_buf_detach(&b, NULL);
@@ -249,7 +244,8 @@ static int pod_requests(struct ck_kubectl *k, json_object *pod, struct log_reque
 			json_object *l = containers_of(pod, fields[f]);
 			for (size_t i = 0; l && i < json_object_array_length(l); i++)
 				add_request(v, n, name,
-					    str_at(json_object_array_get_idx(l, i), "name"));
+					    ck_obj_path_str_or(json_object_array_get_idx(l, i),
+							       "name", ""));
 		}
 		return 0;
 	}
@@ -271,7 +267,8 @@ static int pod_requests(struct ck_kubectl *k, json_object *pod, struct log_reque
 		add_request(v, n, name, json_object_get_string(annotated));
 		return 0;
 	}
-	const char *first = str_at(json_object_array_get_idx(containers, 0), "name");
+	const char *first =
+	    ck_obj_path_str_or(json_object_array_get_idx(containers, 0), "name", "");
 	if (json_object_array_length(containers) > 1 || containers_of(pod, "spec.initContainers") ||
 	    containers_of(pod, "spec.ephemeralContainers")) {
 		char *all = all_container_names(pod);
@@ -285,7 +282,7 @@ static int pod_requests(struct ck_kubectl *k, json_object *pod, struct log_reque
 /* podutils.ByLogging: whether pod a is a better one to show than b. */
 static int phase_rank(json_object *pod)
 {
-	const char *phase = str_at(pod, "status.phase");
+	const char *phase = ck_obj_path_str_or(pod, "status.phase", "");
 	return ck_streq(phase, "Running") ? 2 : ck_streq(phase, "Unknown") ? 1 : 0;
 }
 
@@ -294,8 +291,8 @@ static bool pod_ready(json_object *pod)
 	json_object *conds = ck_obj_path(pod, "status.conditions");
 	for (size_t i = 0; conds && i < json_object_array_length(conds); i++) {
 		json_object *c = json_object_array_get_idx(conds, i);
-		if (ck_streq(str_at(c, "type"), "Ready"))
-			return ck_streq(str_at(c, "status"), "True");
+		if (ck_streq(ck_obj_path_str_or(c, "type", ""), "Ready"))
+			return ck_streq(ck_obj_path_str_or(c, "status", ""), "True");
 	}
 	return false;
 }
@@ -315,7 +312,8 @@ static int64_t max_restarts(json_object *pod)
 static int by_logging(const void *x, const void *y)
 {
 	json_object *a = *(json_object *const *)x, *b = *(json_object *const *)y;
-	bool an = *str_at(a, "spec.nodeName"), bn = *str_at(b, "spec.nodeName");
+	bool an = *ck_obj_path_str_or(a, "spec.nodeName", ""),
+	     bn = *ck_obj_path_str_or(b, "spec.nodeName", "");
 	if (an != bn)
 		return an ? -1 : 1;
 	if (phase_rank(a) != phase_rank(b))
@@ -324,8 +322,8 @@ static int by_logging(const void *x, const void *y)
 		return pod_ready(a) ? -1 : 1;
 	if (max_restarts(a) != max_restarts(b))
 		return max_restarts(a) > max_restarts(b) ? -1 : 1;
-	return strcmp(str_at(a, "metadata.creationTimestamp"),
-		      str_at(b, "metadata.creationTimestamp"));
+	return strcmp(ck_obj_path_str_or(a, "metadata.creationTimestamp", ""),
+		      ck_obj_path_str_or(b, "metadata.creationTimestamp", ""));
 }
 
 /* The pods matching selector, sorted ByLogging when sort is set (*ret owned: an array). */
@@ -542,7 +540,7 @@ static int collect(struct ck_kubectl *k, struct ck_client *c, const char *ns, in
 			/* kubectl logs words it its own way */
 			r = ck_kubectl_fail(k,
 					    "error from server (NotFound): %s in namespace \"%s\"",
-					    str_at(err.status, "message"), ns);
+					    ck_obj_path_str_or(err.status, "message", ""), ns);
 		} else if (!obj) {
 			r = ck_kubectl_print_error(k, &err);
 		} else if (ck_streq(res.resource, "pods") && !*res.group) {

@@ -37,8 +37,7 @@ json_object *ck_test_api_req(const char *base, const char *method, const char *p
 
 const char *ck_test_api_str(json_object *o, const char *dotted)
 {
-	const char *s = ck_obj_path_str(o, dotted);
-	return s ? s : "";
+	return ck_obj_path_str_or(o, dotted, "");
 }
 
 int64_t ck_test_api_num(json_object *o, const char *dotted)
