@@ -6,6 +6,8 @@
 #include "util/flags.h"
 #include "util/log.h"
 #include "util/rlimit.h"
+#include "util/limits.h"
+#include "util/scavenger.h"
 #include "util/signal.h"
 
 int main(int argc, char **argv)
@@ -134,8 +136,13 @@ int main(int argc, char **argv)
 	if (ck_apiserver_start(&cfg, &srv) < 0)
 		ck_log_fatal("unable to start the API server");
 	ck_log_info("serving securely on %s:%d", cfg.bind_address, ck_apiserver_port(srv));
+	/* What starting freed (the OpenAPI documents' trees) goes back now. */
+	ck_scavenge();
+	if (ck_scavenger_start(CK_SCAVENGE_INTERVAL_MS) < 0)
+		ck_log_warn("unable to start the memory scavenger");
 	ck_signal_wait();
 	ck_log_info("shutting down");
+	ck_scavenger_stop();
 	ck_apiserver_stop(srv);
 	return 0;
 }

@@ -17,6 +17,8 @@
 #include "util/http_server.h"
 #include "util/log.h"
 #include "util/metrics.h"
+#include "util/limits.h"
+#include "util/scavenger.h"
 #include "util/signal.h"
 #include "util/str.h"
 #include "util/uuid.h"
@@ -231,6 +233,8 @@ int main(int argc, char **argv)
 	ck_cancel_init(&stop);
 	pthread_t watcher;
 	pthread_create(&watcher, NULL, signal_watcher, &stop);
+	if (ck_scavenger_start(CK_SCAVENGE_INTERVAL_MS) < 0)
+		ck_log_warn("unable to start the memory scavenger");
 	if (elect) {
 		char host[200] = "", uuid[CK_UUID_BUF], id[256];
 		gethostname(host, sizeof(host) - 1);
@@ -258,6 +262,7 @@ int main(int argc, char **argv)
 		ck_scheduler_run(sched, &stop);
 	}
 	ck_log_info("shutting down");
+	ck_scavenger_stop();
 	pthread_join(watcher, NULL);
 	ck_http_server_stop(srv);
 	ck_scheduler_free(sched);

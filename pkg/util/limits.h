@@ -49,4 +49,15 @@
 /* Longest DNS-1123 subdomain, upstream. */
 #define CK_DNS1123_SUBDOMAIN_MAX 253
 
+/*
+ * Idle heap (resident, not in use, new since the last trim) below which the
+ * scavenger leaves memory resident: trimming costs a page fault per page
+ * reused, and a burst of requests reuses a few MiB at once. (Go's
+ * scavenger keeps about 10% over its heap goal.)
+ */
+#define CK_SCAVENGE_MIN_FREE (4u * 1024 * 1024)
+/* How often the daemons' scavenger looks (Go's background scavenger paces
+ * itself over seconds). */
+#define CK_SCAVENGE_INTERVAL_MS 5000
+
 #endif
