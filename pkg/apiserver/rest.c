@@ -557,8 +557,14 @@ static void serve_get(struct ck_rest_request *rr)
 		ck_storage_error_release(&err);
 		return;
 	}
-	json_object *ext = sub_view(rr, ck_rest_to_external(rr->res, obj));
-	json_object_put(obj);
+	json_object *ext;
+	if (rr->res->virtual_list) { /* may share parts with the resource's state */
+		ext = ck_rest_to_external(rr->res, obj);
+		json_object_put(obj);
+	} else { /* parsed for this request: converted in place */
+		ext = to_external_taken(rr->res, obj);
+	}
+	ext = sub_view(rr, ext);
 	if (rr->media.media == CK_MEDIA_TABLE && !is_scale(rr)) {
 		enum ck_include_object inc;
 		if (ck_include_object_parse(ck_http_request_query(rr->http, "includeObject"),
@@ -626,6 +632,30 @@ static bool list_from_etcd(const struct ck_list_options *o)
 	return o->limit > 0 && !ck_streq(o->resource_version, "0");
 }
 
+/* A list's items as the client sees them (each owned), gathered by serve_list. */
+struct ext_items {
+	const struct ck_resource *res;
+	json_object **v;
+	size_t n, cap;
+};
+
+static void ext_add(struct ext_items *l, json_object *ext)
+{
+	if (l->n == l->cap) {
+		l->cap = l->cap ? 2 * l->cap : 64;
+		l->v = ck_realloc(l->v, l->cap * sizeof(*l->v));
+	}
+	l->v[l->n++] = ext;
+}
+
+/* ck_cacher_list_each's callback: one copy of the cache's object, converted. */
+static int ext_add_cached(void *ctx, json_object *obj)
+{
+	struct ext_items *l = ctx;
+	ext_add(l, ck_rest_to_external(l->res, obj));
+	return 0;
+}
+
 static void serve_list(struct ck_rest_request *rr)
 {
 	struct ck_list_options opts;
@@ -633,7 +663,7 @@ static void serve_list(struct ck_rest_request *rr)
 		return;
 	struct ck_rest_filter lf = { &opts, rr->res };
 	char *key = ck_rest_key(rr->res, rr->ri->namespace, NULL);
-	json_object *items = NULL;
+	struct ext_items ext = { rr->res, NULL, 0, 0 };
 	int64_t list_rv = 0, remaining = -1;
 	char *cont = NULL;
 	struct ck_cacher *cacher = ck_apiserver_cacher(rr->srv, rr->res);
@@ -641,11 +671,10 @@ static void serve_list(struct ck_rest_request *rr)
 	if (rr->res->virtual_list) {
 		json_object *all =
 		    rr->res->virtual_list(ck_apiserver_resource_state(rr->srv, rr->res));
-		items = json_object_new_array();
 		for (size_t i = 0; all && i < json_object_array_length(all); i++) {
 			json_object *it = json_object_array_get_idx(all, i);
 			if (ck_rest_list_filter(&lf, it))
-				json_object_array_add(items, json_object_get(it));
+				ext_add(&ext, ck_rest_to_external(rr->res, it));
 		}
 		json_object_put(all);
 	} else if (!list_from_etcd(&opts) && cacher) {
@@ -663,19 +692,15 @@ static void serve_list(struct ck_rest_request *rr)
 			ck_storage_error_release(&err);
 			goto out;
 		}
-		json_object **arr;
-		size_t n;
+		/* The cache's objects are shared: the one copy is the conversion's. */
 		char *prefix = ck_apiserver_cache_key(rr->srv, key, true);
-		r = ck_cacher_list(cacher, prefix, ck_rest_list_filter, &lf, &arr, &n, &list_rv);
+		r = ck_cacher_list_each(cacher, prefix, ck_rest_list_filter, &lf, ext_add_cached,
+					&ext, &list_rv);
 		free(prefix);
 		if (r < 0) {
 			ck_rest_fail(rr, ck_status_new_internal_error(strerror(-r)));
 			goto out;
 		}
-		items = json_object_new_array_ext((int)n);
-		for (size_t i = 0; i < n; i++)
-			json_object_array_add(items, arr[i]);
-		free(arr);
 	} else {
 		struct ck_storage_list_options lo = {
 			.resource_version = opts.resource_version,
@@ -701,24 +726,24 @@ static void serve_list(struct ck_rest_request *rr)
 			ck_storage_error_release(&err);
 			goto out;
 		}
-		items = json_object_get(res.items);
+		/* The parsed items are this request's own: converted in place. */
+		for (size_t i = 0; i < json_object_array_length(res.items); i++) {
+			json_object *it = json_object_get(json_object_array_get_idx(res.items, i));
+			json_object_array_put_idx(res.items, i, NULL);
+			ext_add(&ext, to_external_taken(rr->res, it));
+		}
 		list_rv = res.resource_version;
 		cont = res.continue_token ? ck_strdup(res.continue_token) : NULL;
 		remaining = res.remaining_item_count;
 		ck_storage_list_result_release(&res);
 	}
 
-	/* Items as the client sees them; typed lists carry no per-item kind. */
-	size_t n = json_object_array_length(items);
-	json_object **ext = ck_calloc(n ? n : 1, sizeof(*ext));
-	for (size_t i = 0; i < n; i++) {
-		ext[i] = ck_rest_to_external(rr->res, json_object_array_get_idx(items, i));
-		if (rr->media.media != CK_MEDIA_TABLE) {
-			json_object_object_del(ext[i], "kind");
-			json_object_object_del(ext[i], "apiVersion");
-		}
+	/* Typed lists carry no per-item kind. */
+	size_t n = ext.n;
+	for (size_t i = 0; i < n && rr->media.media != CK_MEDIA_TABLE; i++) {
+		json_object_object_del(ext.v[i], "kind");
+		json_object_object_del(ext.v[i], "apiVersion");
 	}
-	json_object_put(items);
 
 	char rvs[32];
 	snprintf(rvs, sizeof(rvs), "%lld", (long long)list_rv);
@@ -728,12 +753,12 @@ static void serve_list(struct ck_rest_request *rr)
 		if (ck_include_object_parse(ck_http_request_query(rr->http, "includeObject"),
 					    &inc) < 0)
 			inc = CK_INCLUDE_METADATA;
-		out = ck_table_build(rr->res, ext, n, inc, rr->media.table_version, false,
+		out = ck_table_build(rr->res, ext.v, n, inc, rr->media.table_version, false,
 				     ck_time_now_ns());
 	} else {
 		json_object *arr = json_object_new_array_ext((int)n);
 		for (size_t i = 0; i < n; i++)
-			json_object_array_add(arr, json_object_get(ext[i]));
+			json_object_array_add(arr, json_object_get(ext.v[i]));
 		out = list_object(rr->res, arr);
 	}
 	json_object *md = ck_obj_metadata(out);
@@ -746,10 +771,10 @@ static void serve_list(struct ck_rest_request *rr)
 	}
 	respond(rr, 200, out);
 	json_object_put(out);
-	for (size_t i = 0; i < n; i++)
-		json_object_put(ext[i]);
-	free(ext);
 out:
+	for (size_t i = 0; i < ext.n; i++)
+		json_object_put(ext.v[i]);
+	free(ext.v);
 	free(cont);
 	free(key);
 	ck_list_options_release(&opts);

@@ -1446,12 +1446,11 @@ static struct cobj **collect_locked(struct ck_cacher *c, const char *key_prefix,
 	return items;
 }
 
-int ck_cacher_list(struct ck_cacher *c, const char *key_prefix, ck_cacher_filter_fn filter,
-		   void *ctx, json_object ***ret_items, size_t *ret_n, int64_t *ret_rv)
+int ck_cacher_list_each(struct ck_cacher *c, const char *key_prefix, ck_cacher_filter_fn filter,
+			void *filter_ctx, ck_cacher_each_fn each, void *each_ctx, int64_t *ret_rv)
 {
 	struct cobj **refs;
-	json_object **items = NULL;
-	size_t n_refs, n = 0;
+	size_t n_refs;
 	int64_t rv;
 	int r = 0;
 
@@ -1462,30 +1461,51 @@ int ck_cacher_list(struct ck_cacher *c, const char *key_prefix, ck_cacher_filter
 	refs = collect_locked(c, key_prefix ? key_prefix : c->prefix, &n_refs);
 	pthread_rwlock_unlock(&c->lock);
 
-	for (size_t i = 0; i < n_refs; i++) {
-		json_object *copy = NULL;
-		if (r < 0 || (filter && !filter(ctx, refs[i]->obj)))
-			continue;
-		if (json_object_deep_copy(refs[i]->obj, &copy, NULL) != 0 || !copy) {
-			r = -ENOMEM;
-			continue;
-		}
-		if (!items)
-			items = ck_malloc(n_refs * sizeof(*items));
-		items[n++] = copy;
-	}
+	for (size_t i = 0; i < n_refs && r >= 0; i++)
+		if (!filter || filter(filter_ctx, refs[i]->obj))
+			r = each(each_ctx, refs[i]->obj);
 	for (size_t i = 0; i < n_refs; i++)
 		cobj_unref(refs[i]);
 	free(refs);
+	if (r < 0)
+		return r;
+	*ret_rv = rv;
+	return 0;
+}
+
+/* ck_cacher_list's gathering of copies. */
+struct copies {
+	json_object **items;
+	size_t n, cap;
+};
+
+static int add_copy(void *ctx, json_object *obj)
+{
+	struct copies *l = ctx;
+	json_object *copy = NULL;
+	if (json_object_deep_copy(obj, &copy, NULL) != 0 || !copy)
+		return -ENOMEM;
+	if (l->n == l->cap) {
+		l->cap = l->cap ? 2 * l->cap : 64;
+		l->items = ck_realloc(l->items, l->cap * sizeof(*l->items));
+	}
+	l->items[l->n++] = copy;
+	return 0;
+}
+
+int ck_cacher_list(struct ck_cacher *c, const char *key_prefix, ck_cacher_filter_fn filter,
+		   void *ctx, json_object ***ret_items, size_t *ret_n, int64_t *ret_rv)
+{
+	struct copies l = { 0 };
+	int r = ck_cacher_list_each(c, key_prefix, filter, ctx, add_copy, &l, ret_rv);
 	if (r < 0) {
-		for (size_t i = 0; i < n; i++)
-			json_object_put(items[i]);
-		free(items);
+		for (size_t i = 0; i < l.n; i++)
+			json_object_put(l.items[i]);
+		free(l.items);
 		return r;
 	}
-	*ret_items = items;
-	*ret_n = n;
-	*ret_rv = rv;
+	*ret_items = l.items;
+	*ret_n = l.n;
 	return 0;
 }
 

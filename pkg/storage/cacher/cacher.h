@@ -178,6 +178,18 @@ int ck_cacher_wait_for(struct ck_cacher *c, int64_t min_rv, int64_t timeout_ms);
 int ck_cacher_list(struct ck_cacher *c, const char *key_prefix, ck_cacher_filter_fn filter,
 		   void *ctx, json_object ***ret_items, size_t *ret_n, int64_t *ret_rv);
 
+/*
+ * The same list without copies: calls each(each_ctx, obj) for every object
+ * ck_cacher_list would return, in the same order, with the cache's own
+ * object (borrowed, shared with other threads: read it with json-c's
+ * accessors or ck_json_write, copy it, never modify or print it with
+ * json-c's printer, never take a reference), valid during the call only.
+ * An each that returns a negative errno stops the walk with that result.
+ */
+typedef int (*ck_cacher_each_fn)(void *ctx, json_object *obj);
+int ck_cacher_list_each(struct ck_cacher *c, const char *key_prefix, ck_cacher_filter_fn filter,
+			void *filter_ctx, ck_cacher_each_fn each, void *each_ctx, int64_t *ret_rv);
+
 /* A copy of the object at key (owned by the caller), -ENOENT when absent;
  * *ret_rv (may be NULL) is the cache's revision. */
 int ck_cacher_get(struct ck_cacher *c, const char *key, json_object **ret_obj, int64_t *ret_rv);
