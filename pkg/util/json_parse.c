@@ -61,3 +61,31 @@ void ck_json_tokener_put(json_tokener *tok)
 		json_tokener_free(tok);
 	}
 }
+
+/* A table for n entries at json-c's own load factor (about 2/3); at least one
+ * slot stays empty, so that probing for an absent key ends. */
+static int fitting_table_size(int n)
+{
+	return n + n / 2 + 1;
+}
+
+void ck_json_compact(json_object *obj)
+{
+	if (json_object_is_type(obj, json_type_object)) {
+		json_object_object_foreach (obj, key, value) {
+			(void)key;
+			ck_json_compact(value);
+		}
+		struct lh_table *t = json_object_get_object(obj);
+		int size = fitting_table_size(t->count);
+		/* json-c's own rehash (exported, though marked private): the
+		 * entries and their order move to a table of that size. */
+		if (size < t->size)
+			lh_table_resize(t, size);
+	} else if (json_object_is_type(obj, json_type_array)) {
+		size_t n = json_object_array_length(obj);
+		for (size_t i = 0; i < n; i++)
+			ck_json_compact(json_object_array_get_idx(obj, i));
+		json_object_array_shrink(obj, n ? 0 : 1);
+	}
+}

@@ -25,4 +25,14 @@ json_tokener *ck_json_tokener_get(int flags);
 /* Gives tok back (NULL-safe); the objects it parsed stay the caller's. */
 void ck_json_tokener_put(json_tokener *tok);
 
+/*
+ * Shrinks obj's containers, all the way down, to what they hold, for
+ * objects kept long (the watch cache's). json-c gives every JSON object a
+ * hash table of 16 entries (about 750 bytes even for "{}") and every array
+ * 32 slots; an object's managedFields are mostly small objects, so a
+ * 370-byte ConfigMap took 8 KiB parsed. Members keep their order; obj may
+ * still be changed afterwards (its tables grow again as needed).
+ */
+void ck_json_compact(json_object *obj);
+
 #endif

@@ -2,6 +2,7 @@
  * per use. */
 #include <check.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "util/json_parse.h"
@@ -103,6 +104,59 @@ START_TEST(test_json_parse_threads)
 }
 END_TEST
 
+START_TEST(test_json_compact)
+{
+	const char *text =
+	    "{\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"a\",\"labels\":{},"
+	    "\"managedFields\":[{\"manager\":\"m\",\"fieldsV1\":{\"f:data\":{\".\":{},"
+	    "\"f:k1\":{},\"f:k2\":{}}}}]},\"data\":{\"k1\":\"v1\",\"k2\":\"v2\","
+	    "\"k3\":\"v3\",\"k4\":\"v4\",\"k5\":\"v5\",\"k6\":\"v6\"},\"list\":[],"
+	    "\"nums\":[1,2.5,\"x\",null,[{}]]}";
+	json_object *o = parse(text, 0), *fresh = parse(text, 0);
+	ck_assert_ptr_nonnull(o);
+	ck_json_compact(o);
+
+	/* the same value, members in the same order */
+	ck_assert(json_object_equal(o, fresh));
+	ck_assert_str_eq(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN),
+			 json_object_to_json_string_ext(fresh, JSON_C_TO_STRING_PLAIN));
+
+	/* tables hold what they have, no more; every member is still found */
+	struct lh_table *data = json_object_get_object(json_object_object_get(o, "data"));
+	ck_assert_int_eq(data->count, 6);
+	ck_assert_int_lt(data->size,
+			 json_object_get_object(json_object_object_get(fresh, "data"))->size);
+	for (int i = 1; i <= 6; i++) {
+		char k[8], v[8];
+		snprintf(k, sizeof(k), "k%d", i);
+		snprintf(v, sizeof(v), "v%d", i);
+		ck_assert_str_eq(json_object_get_string(
+				     json_object_object_get(json_object_object_get(o, "data"), k)),
+				 v);
+	}
+	json_object *md = json_object_object_get(o, "metadata");
+	ck_assert_int_eq(json_object_get_object(json_object_object_get(md, "labels"))->size, 1);
+	ck_assert_int_lt(json_object_get_object(md)->size,
+			 json_object_get_object(json_object_object_get(fresh, "metadata"))->size);
+
+	/* still an ordinary object: it grows again when changed */
+	json_object *labels = json_object_object_get(md, "labels");
+	for (int i = 0; i < 40; i++) {
+		char k[8];
+		snprintf(k, sizeof(k), "l%d", i);
+		json_object_object_add(labels, k, json_object_new_int(i));
+	}
+	ck_assert_int_eq(json_object_object_length(labels), 40);
+	ck_assert_int_eq(json_object_get_int(json_object_object_get(labels, "l39")), 39);
+	json_object_array_add(json_object_object_get(o, "list"), json_object_new_int(7));
+	ck_assert_int_eq(json_object_array_length(json_object_object_get(o, "list")), 1);
+
+	ck_json_compact(NULL); /* nothing to do */
+	json_object_put(o);
+	json_object_put(fresh);
+}
+END_TEST
+
 Suite *ck_test_suite_json_parse(void)
 {
 	Suite *s = suite_create("json_parse");
@@ -111,6 +165,7 @@ Suite *ck_test_suite_json_parse(void)
 	tcase_add_test(tc, test_json_parse_nested);
 	tcase_add_test(tc, test_json_parse_depth);
 	tcase_add_test(tc, test_json_parse_threads);
+	tcase_add_test(tc, test_json_compact);
 	suite_add_tcase(s, tc);
 	return s;
 }

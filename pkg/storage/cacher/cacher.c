@@ -40,6 +40,7 @@
 #include "storage/storage.h"
 #include "util/buf.h"
 #include "util/common.h"
+#include "util/json_parse.h"
 #include "util/json_write.h"
 #include "util/limits.h"
 #include "util/log.h"
@@ -227,10 +228,12 @@ const char *ck_watch_event_type_name(enum ck_watch_event_type t)
 
 /* ---- shared objects and events ------------------------------------------- */
 
-/* Wraps obj (its reference is taken over); the caller owns the result. */
+/* Wraps obj (its reference is taken over) for keeping, compacted; the caller owns
+ * the result. */
 static struct cobj *cobj_new(json_object *obj, int64_t rv)
 {
 	struct cobj *o = ck_malloc(sizeof(*o));
+	ck_json_compact(obj);
 	atomic_init(&o->refs, 1);
 	o->rv = rv;
 	o->obj = obj;
