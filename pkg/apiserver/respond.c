@@ -55,8 +55,14 @@ void ck_respond_object(struct ck_http_request *req, int code, json_object *obj,
 				  ck_status_new_internal_error("unable to encode the response"));
 		return;
 	}
+	ck_respond_encoded(req, code, media, &body);
+}
+
+void ck_respond_encoded(struct ck_http_request *req, int code, const struct ck_media_choice *media,
+			struct ck_buf *body)
+{
 	ck_http_response_header(req, "Cache-Control", "no-cache, private");
-	ck_http_respond_buf(req, code, ck_media_content_type(media), &body);
+	ck_http_respond_buf(req, code, ck_media_content_type(media), body);
 }
 
 void ck_respond_status(struct ck_http_request *req, json_object *status)

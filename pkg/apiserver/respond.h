@@ -29,6 +29,11 @@ int ck_encode_json(json_object *obj, bool pretty, struct ck_buf *out);
 void ck_respond_object(struct ck_http_request *req, int code, json_object *obj,
 		       const struct ck_media_choice *media);
 
+/* Answers with body (taken), already encoded in the media chosen, as
+ * ck_respond_object does once it has encoded. */
+void ck_respond_encoded(struct ck_http_request *req, int code, const struct ck_media_choice *media,
+			struct ck_buf *body);
+
 /* Answers with a Status object (taken: the function frees it); its code is
  * the HTTP status. In protobuf when the request's Accept prefers it. */
 void ck_respond_status(struct ck_http_request *req, json_object *status);

@@ -34,6 +34,7 @@
 #include "storage/storage.h"
 #include "util/common.h"
 #include "util/json_parse.h"
+#include "util/json_write.h"
 #include "util/limits.h"
 #include "util/log.h"
 #include "util/str.h"
@@ -656,6 +657,62 @@ static int ext_add_cached(void *ctx, json_object *obj)
 	return 0;
 }
 
+/*
+ * Whether a list from the watch cache is written straight from the cache's
+ * shared objects, without copies: JSON (not pretty) of a resource served as
+ * stored. Tables, YAML, protobuf and converted resources go through copies.
+ */
+static bool list_writes_cached_json(const struct ck_rest_request *rr)
+{
+	return rr->media.media == CK_MEDIA_JSON && !rr->res->from_storage &&
+	       !ck_request_pretty(rr->http);
+}
+
+/* ck_cacher_list_each's callback for list_writes_cached_json: one item's JSON. */
+struct json_items {
+	struct ck_buf text;
+	size_t n;
+};
+
+static int write_cached_item(void *ctx, json_object *obj)
+{
+	/* typed lists carry no per-item kind */
+	static const char *const type_meta[] = { "kind", "apiVersion", NULL };
+	struct json_items *l = ctx;
+	int r = l->n++ ? ck_buf_addc(&l->text, ',') : 0;
+	return r < 0 ? r : ck_json_write_without(&l->text, obj, type_meta);
+}
+
+/* Answers with the list of the items' JSON text (comma-separated) at list_rv:
+ * byte for byte what encoding the list object would give. */
+static void respond_json_list(struct ck_rest_request *rr, int64_t list_rv,
+			      const struct ck_buf *items)
+{
+	char rvs[32];
+	snprintf(rvs, sizeof(rvs), "%lld", (long long)list_rv);
+	json_object *head = list_object(rr->res, json_object_new_array());
+	json_object_object_add(ck_obj_metadata(head), "resourceVersion",
+			       json_object_new_string(rvs));
+	struct ck_buf body = CK_BUF_INIT;
+	int r = ck_json_write(&body, head);
+	json_object_put(head);
+	/* ..."items":[]} with the items in the brackets */
+	CK_BUG_ON(r == 0 && (body.len < 3 || memcmp(body.data + body.len - 3, "[]}", 3) != 0));
+	if (r == 0) {
+		ck_buf_truncate(&body, body.len - 2);
+		r = ck_buf_add(&body, items->data, items->len);
+	}
+	if (r == 0)
+		r = ck_buf_adds(&body, "]}\n");
+	if (r < 0) {
+		ck_buf_release(&body);
+		ck_rest_fail(rr, ck_status_new_internal_error("unable to encode the response"));
+		return;
+	}
+	rr->code = 200;
+	ck_respond_encoded(rr->http, 200, &rr->media, &body);
+}
+
 static void serve_list(struct ck_rest_request *rr)
 {
 	struct ck_list_options opts;
@@ -692,15 +749,25 @@ static void serve_list(struct ck_rest_request *rr)
 			ck_storage_error_release(&err);
 			goto out;
 		}
-		/* The cache's objects are shared: the one copy is the conversion's. */
+		/* The cache's objects are shared: written as they are, or copied
+		 * once (the conversion's copy). */
 		char *prefix = ck_apiserver_cache_key(rr->srv, key, true);
-		r = ck_cacher_list_each(cacher, prefix, ck_rest_list_filter, &lf, ext_add_cached,
-					&ext, &list_rv);
+		struct json_items text = { CK_BUF_INIT, 0 };
+		bool direct = list_writes_cached_json(rr);
+		if (direct)
+			r = ck_cacher_list_each(cacher, prefix, ck_rest_list_filter, &lf,
+						write_cached_item, &text, &list_rv);
+		else
+			r = ck_cacher_list_each(cacher, prefix, ck_rest_list_filter, &lf,
+						ext_add_cached, &ext, &list_rv);
 		free(prefix);
-		if (r < 0) {
+		if (r < 0)
 			ck_rest_fail(rr, ck_status_new_internal_error(strerror(-r)));
+		else if (direct)
+			respond_json_list(rr, list_rv, &text.text);
+		ck_buf_release(&text.text);
+		if (r < 0 || direct)
 			goto out;
-		}
 	} else {
 		struct ck_storage_list_options lo = {
 			.resource_version = opts.resource_version,

@@ -103,6 +103,8 @@ static int write_double(struct ck_buf *b, json_object *obj)
 	return ck_buf_add(b, buf, (size_t)n);
 }
 
+static int write_object(struct ck_buf *b, json_object *obj, const char *const *omit);
+
 static int write_value(struct ck_buf *b, json_object *obj)
 {
 	char buf[32];
@@ -138,32 +140,52 @@ static int write_value(struct ck_buf *b, json_object *obj)
 		}
 		return r == 0 ? ck_buf_addc(b, ']') : r;
 	}
-	case json_type_object: {
-		bool first = true;
-		r = ck_buf_addc(b, '{');
-		json_object_object_foreach (obj, key, val) {
-			if (r == 0 && !first)
-				r = ck_buf_addc(b, ',');
-			first = false;
-			if (r == 0)
-				r = write_string(b, key, strlen(key));
-			if (r == 0)
-				r = ck_buf_addc(b, ':');
-			if (r == 0)
-				r = write_value(b, val);
-			if (r < 0)
-				break;
-		}
-		return r == 0 ? ck_buf_addc(b, '}') : r;
-	}
+	case json_type_object:
+		return write_object(b, obj, NULL);
 	}
 	return ck_buf_adds(b, "null");
 }
 
+static bool omitted(const char *key, const char *const *omit)
+{
+	for (size_t i = 0; omit && omit[i]; i++)
+		if (strcmp(key, omit[i]) == 0)
+			return true;
+	return false;
+}
+
+static int write_object(struct ck_buf *b, json_object *obj, const char *const *omit)
+{
+	bool first = true;
+	int r = ck_buf_addc(b, '{');
+	json_object_object_foreach (obj, key, val) {
+		if (omitted(key, omit))
+			continue;
+		if (r == 0 && !first)
+			r = ck_buf_addc(b, ',');
+		first = false;
+		if (r == 0)
+			r = write_string(b, key, strlen(key));
+		if (r == 0)
+			r = ck_buf_addc(b, ':');
+		if (r == 0)
+			r = write_value(b, val);
+		if (r < 0)
+			break;
+	}
+	return r == 0 ? ck_buf_addc(b, '}') : r;
+}
+
 int ck_json_write(struct ck_buf *b, json_object *obj)
 {
+	return ck_json_write_without(b, obj, NULL);
+}
+
+int ck_json_write_without(struct ck_buf *b, json_object *obj, const char *const *omit)
+{
 	size_t len = b->len;
-	int r = write_value(b, obj);
+	int r = json_object_is_type(obj, json_type_object) ? write_object(b, obj, omit)
+							   : write_value(b, obj);
 	if (r < 0)
 		ck_buf_truncate(b, len);
 	return r;

@@ -33,6 +33,13 @@
 int ck_json_write(struct ck_buf *b, json_object *obj);
 
 /*
+ * ck_json_write without the members of obj (when it is an object; not of
+ * the objects inside it) whose names are in omit (NULL-terminated; NULL:
+ * none), as if they had been deleted from it.
+ */
+int ck_json_write_without(struct ck_buf *b, json_object *obj, const char *const *omit);
+
+/*
  * Appends obj as Go's encoding/json writes the same value decoded into
  * interface{} (unstructured objects: what kubectl prints): object keys
  * sorted bytewise, < > & U+2028 U+2029 escaped as \u003c ..., invalid

@@ -107,6 +107,45 @@ START_TEST(test_json_write_too_big)
 }
 END_TEST
 
+START_TEST(test_json_write_without)
+{
+	static const char *const type_meta[] = { "kind", "apiVersion", NULL };
+	json_object *o = json_tokener_parse(
+	    "{\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"a\",\"kind\":\"x\"},"
+	    "\"apiVersion\":\"v1\",\"data\":{\"apiVersion\":\"kept\"}}");
+	struct ck_buf b;
+	ck_buf_init(&b, 0);
+	/* only the top level loses the members; the object is not changed */
+	ck_assert_int_eq(ck_json_write_without(&b, o, type_meta), 0);
+	ck_assert_str_eq(ck_buf_str(&b), "{\"metadata\":{\"name\":\"a\",\"kind\":\"x\"},"
+					 "\"data\":{\"apiVersion\":\"kept\"}}");
+	ck_assert_int_eq(json_object_object_length(o), 4);
+	/* the same as deleting them and printing with json-c */
+	json_object *copy = NULL;
+	ck_assert_int_eq(json_object_deep_copy(o, &copy, NULL), 0);
+	json_object_object_del(copy, "kind");
+	json_object_object_del(copy, "apiVersion");
+	ck_assert_str_eq(ck_buf_str(&b), json_object_to_json_string_ext(copy, FLAGS));
+	/* nothing omitted, or everything */
+	ck_buf_reset(&b);
+	ck_assert_int_eq(ck_json_write_without(&b, o, NULL), 0);
+	ck_assert_str_eq(ck_buf_str(&b), json_object_to_json_string_ext(o, FLAGS));
+	static const char *const all[] = { "kind", "metadata", "apiVersion", "data", NULL };
+	ck_buf_reset(&b);
+	ck_assert_int_eq(ck_json_write_without(&b, o, all), 0);
+	ck_assert_str_eq(ck_buf_str(&b), "{}");
+	/* not an object: written whole */
+	json_object *arr = json_tokener_parse("[{\"kind\":1}]");
+	ck_buf_reset(&b);
+	ck_assert_int_eq(ck_json_write_without(&b, arr, type_meta), 0);
+	ck_assert_str_eq(ck_buf_str(&b), "[{\"kind\":1}]");
+	ck_buf_release(&b);
+	json_object_put(arr);
+	json_object_put(copy);
+	json_object_put(o);
+}
+END_TEST
+
 START_TEST(test_json_write_go)
 {
 	json_object *o = json_tokener_parse(
@@ -135,6 +174,7 @@ Suite *ck_test_suite_json_write(void)
 	tcase_add_test(tc, test_json_write_built);
 	tcase_add_test(tc, test_json_write_too_big);
 	tcase_add_test(tc, test_json_write_go);
+	tcase_add_test(tc, test_json_write_without);
 	suite_add_tcase(s, tc);
 	return s;
 }
