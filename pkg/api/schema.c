@@ -488,7 +488,9 @@ static void check_value(struct walk *w, const struct ck_schema_value *want, json
 		}
 		size_t at = w->path.len;
 		json_object_object_foreach (v, key, val) {
-			ck_buf_addf(&w->path, "[%s]", key);
+			ck_buf_addc(&w->path, '[');
+			ck_buf_adds(&w->path, key);
+			ck_buf_addc(&w->path, ']');
 			check_value(w, want->items, val, struct_name);
 			ck_buf_truncate(&w->path, at);
 		}
@@ -635,17 +637,21 @@ static int scan_string(struct scan *s, struct ck_buf *out)
 		return -EINVAL;
 	s->p++;
 	while (s->p < s->end) {
-		char c = *s->p++;
-		if (c == '"')
+		/* the run up to the next quote or backslash, in one piece */
+		const char *stop = memchr(s->p, '"', (size_t)(s->end - s->p));
+		if (!stop)
+			return -EINVAL;
+		const char *esc = memchr(s->p, '\\', (size_t)(stop - s->p));
+		if (esc)
+			stop = esc;
+		if (out && stop > s->p)
+			ck_buf_add(out, s->p, (size_t)(stop - s->p));
+		s->p = stop + 1;
+		if (!esc)
 			return 0;
-		if (c != '\\') {
-			if (out)
-				ck_buf_addc(out, c);
-			continue;
-		}
 		if (s->p >= s->end)
 			return -EINVAL;
-		c = *s->p++;
+		char c = *s->p++;
 		uint32_t cp;
 		switch (c) {
 		case 'b':

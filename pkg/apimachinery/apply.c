@@ -71,6 +71,17 @@ static bool in_list(const char *const *list, size_t n, const char *s)
 	return false;
 }
 
+/* Whether "type.field" is one of atomic_maps (compared in place: asked for every map). */
+static bool is_atomic_map(const char *type, const char *field)
+{
+	size_t n = strlen(type);
+	for (size_t i = 0; i < CK_ARRAY_SIZE(atomic_maps); i++)
+		if (strncmp(atomic_maps[i], type, n) == 0 && atomic_maps[i][n] == '.' &&
+		    ck_streq(atomic_maps[i] + n + 1, field))
+			return true;
+	return false;
+}
+
 static void of_type(const struct ck_schema_type *t, struct stype *ret)
 {
 	memset(ret, 0, sizeof(*ret));
@@ -104,11 +115,8 @@ static void of_value(const struct ck_schema_value *v, const struct ck_schema_typ
 	case CK_SCHEMA_MAP: {
 		ret->kind = ST_MAP;
 		ret->items = v->items;
-		char name[256];
-		if (parent && f) {
-			snprintf(name, sizeof(name), "%s.%s", parent->name, f->name);
-			ret->atomic = in_list(atomic_maps, CK_ARRAY_SIZE(atomic_maps), name);
-		}
+		if (parent && f && parent->name && f->name)
+			ret->atomic = is_atomic_map(parent->name, f->name);
 		return;
 	}
 	case CK_SCHEMA_ARRAY:
@@ -240,26 +248,47 @@ static int find_item(const struct stype *st, json_object *list, const char *key)
 
 /* ---- set nodes ---- */
 
-static json_object *node_at(json_object *node, const char *key)
+/*
+ * A node of a set being built, made on first use: a walk visits a slot for
+ * every key of the objects it compares, and most of them (every key of a
+ * create in the removed set, every unchanged key of an update in the
+ * changed one) never hold anything. The root slot has its node.
+ */
+struct slot {
+	struct slot *up;   /* the parent's slot; NULL at the root */
+	const char *key;   /* the node's key in the parent (borrowed) */
+	json_object *node; /* borrowed from the parent; NULL until there */
+};
+
+/* The slot's node if it is there (made by an earlier visit of the same key), else NULL. */
+static json_object *slot_find(struct slot *s)
 {
-	json_object *c = NULL;
-	if (!json_object_object_get_ex(node, key, &c)) {
-		c = json_object_new_object();
-		json_object_object_add(node, key, c);
-	}
-	return c;
+	if (!s->node && s->up && s->up->node)
+		json_object_object_get_ex(s->up->node, s->key, &s->node);
+	return s->node;
 }
 
-/* Settles child key of node after a walk: a member, or dropped when empty. */
-static void settle(json_object *node, const char *key, bool member)
+/* The slot's node, made (with its parents) when missing. */
+static json_object *slot_node(struct slot *s)
 {
-	json_object *c = NULL;
-	json_object_object_get_ex(node, key, &c);
-	int len = json_object_object_length(c);
-	if (member && len > 0 && !json_object_object_get_ex(c, ".", NULL))
-		json_object_object_add(c, ".", json_object_new_object());
-	else if (!member && len == 0)
-		json_object_object_del(node, key);
+	if (!slot_find(s)) {
+		s->node = json_object_new_object();
+		json_object_object_add(slot_node(s->up), s->key, s->node);
+	}
+	return s->node;
+}
+
+/* Settles a slot after a walk: a member (with "." when it has children), or dropped when
+ * empty. */
+static void settle(struct slot *s, bool member)
+{
+	if (member) {
+		json_object *c = slot_node(s);
+		if (json_object_object_length(c) > 0 && !json_object_object_get_ex(c, ".", NULL))
+			json_object_object_add(c, ".", json_object_new_object());
+	} else if (slot_find(s) && json_object_object_length(s->node) == 0) {
+		json_object_object_del(s->up->node, s->key);
+	}
 }
 
 static char *field_key(const char *name)
@@ -273,7 +302,7 @@ static char *field_key(const char *name)
 
 /* ---- ToFieldSet ---- */
 
-static void to_set(const struct stype *st, json_object *v, json_object *node)
+static void to_set(const struct stype *st, json_object *v, struct slot *node)
 {
 	if (granular_map(st) && is_obj(v)) {
 		json_object_object_foreach (v, k, cv) {
@@ -281,15 +310,15 @@ static void to_set(const struct stype *st, json_object *v, json_object *node)
 			bool is_field;
 			child_of(st, k, &cst, &is_field);
 			char *key = field_key(k);
-			json_object *cn = node_at(node, key);
+			struct slot cn = { node, key, NULL };
 			bool member =
 			    !is_field || !cv || (is_obj(cv) && !json_object_object_length(cv));
 			if ((granular_map(&cst) && is_obj(cv)) ||
 			    (granular_list(&cst) && is_arr(cv)))
-				to_set(&cst, cv, cn);
+				to_set(&cst, cv, &cn);
 			else
 				member = true;
-			settle(node, key, member);
+			settle(&cn, member);
 			free(key);
 		}
 	} else if (granular_list(st) && is_arr(v)) {
@@ -298,11 +327,11 @@ static void to_set(const struct stype *st, json_object *v, json_object *node)
 		for (size_t i = 0; i < json_object_array_length(v); i++) {
 			json_object *item = json_object_array_get_idx(v, i);
 			char *key = elem_key(st, item);
-			json_object *cn = node_at(node, key);
+			struct slot cn = { node, key, NULL };
 			if ((granular_map(&ist) && is_obj(item)) ||
 			    (granular_list(&ist) && is_arr(item)))
-				to_set(&ist, item, cn);
-			settle(node, key, true);
+				to_set(&ist, item, &cn);
+			settle(&cn, true);
 			free(key);
 		}
 	}
@@ -312,11 +341,9 @@ json_object *ck_apply_fieldset(const struct ck_schema_type *type, json_object *o
 {
 	struct stype st;
 	of_type(type, &st);
-	json_object *set = json_object_new_object();
-	to_set(&st, obj, set);
-	json_object *out = ck_fieldset_sorted(set);
-	json_object_put(set);
-	return out;
+	struct slot root = { NULL, NULL, json_object_new_object() };
+	to_set(&st, obj, &root);
+	return ck_fieldset_sort(root.node);
 }
 
 /* ---- Compare ---- */
@@ -338,24 +365,24 @@ static enum level child_level(enum level level, const char *key)
 	return level == LEVEL_ROOT && ck_streq(key, "metadata") ? LEVEL_METADATA : LEVEL_OTHER;
 }
 
-static int compare(const struct stype *st, json_object *l, json_object *r, json_object *cn,
-		   json_object *rn, enum level level);
+static int compare(const struct stype *st, json_object *l, json_object *r, struct slot *cn,
+		   struct slot *rn, enum level level);
 
 static int compare_key(const struct stype *st, const char *key, const struct stype *cst,
-		       json_object *l, json_object *r, json_object *cn, json_object *rn, int extra,
+		       json_object *l, json_object *r, struct slot *cn, struct slot *rn, int extra,
 		       enum level level)
 {
 	(void)st;
-	json_object *c = node_at(cn, key), *d = node_at(rn, key);
-	int f = compare(cst, l, r, c, d, level) | extra;
-	settle(cn, key, f & CHANGED);
-	settle(rn, key, f & REMOVED);
+	struct slot c = { cn, key, NULL }, d = { rn, key, NULL };
+	int f = compare(cst, l, r, &c, &d, level) | extra;
+	settle(&c, f & CHANGED);
+	settle(&d, f & REMOVED);
 	return f;
 }
 
 /* level: LEVEL_OTHER everywhere when managedFields are compared like any field. */
-static int compare(const struct stype *st, json_object *l, json_object *r, json_object *cn,
-		   json_object *rn, enum level level)
+static int compare(const struct stype *st, json_object *l, json_object *r, struct slot *cn,
+		   struct slot *rn, enum level level)
 {
 	if (!l && !r)
 		return 0;
@@ -440,13 +467,12 @@ static void compare_fields(const struct ck_schema_type *type, json_object *lhs, 
 {
 	struct stype st;
 	of_type(type, &st);
-	json_object *c = json_object_new_object(), *r = json_object_new_object();
+	struct slot c = { NULL, NULL, json_object_new_object() };
+	struct slot r = { NULL, NULL, json_object_new_object() };
 	/* the root object itself is never a member */
-	compare(&st, lhs ? lhs : NULL, rhs, c, r, skip_managed ? LEVEL_ROOT : LEVEL_OTHER);
-	*ret_changed = ck_fieldset_sorted(c);
-	*ret_removed = ck_fieldset_sorted(r);
-	json_object_put(c);
-	json_object_put(r);
+	compare(&st, lhs ? lhs : NULL, rhs, &c, &r, skip_managed ? LEVEL_ROOT : LEVEL_OTHER);
+	*ret_changed = ck_fieldset_sort(c.node);
+	*ret_removed = ck_fieldset_sort(r.node);
 }
 
 void ck_apply_compare(const struct ck_schema_type *type, json_object *lhs, json_object *rhs,

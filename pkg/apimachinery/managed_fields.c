@@ -81,19 +81,54 @@ static int cmp_keys(const void *pa, const void *pb)
 	return strcmp(a, b);
 }
 
-static json_object *sorted_node(json_object *node)
+/* node's keys in set order (owned array of borrowed keys; *ret_n of them), NULL when none. */
+static const char **sorted_keys(json_object *node, size_t *ret_n)
 {
 	size_t n = (size_t)json_object_object_length(node), i = 0;
-	json_object *out = json_object_new_object();
+	*ret_n = n;
 	if (!n)
-		return out;
+		return NULL;
 	const char **keys = ck_calloc(n, sizeof(*keys));
 	json_object_object_foreach (node, k, v) {
 		(void)v;
 		keys[i++] = k;
 	}
 	qsort(keys, n, sizeof(*keys), cmp_keys);
-	for (i = 0; i < n; i++)
+	return keys;
+}
+
+/* Whether node's own keys (not its children's) are in set order. */
+static bool keys_in_order(json_object *node)
+{
+	const char *prev = NULL;
+	json_object_object_foreach (node, k, v) {
+		(void)v;
+		if (prev && cmp_keys(&prev, &k) > 0)
+			return false;
+		prev = k;
+	}
+	return true;
+}
+
+/* Whether node and all below it are in set order. */
+static bool node_sorted(json_object *node)
+{
+	if (!json_object_is_type(node, json_type_object) || !keys_in_order(node))
+		return false;
+	json_object_object_foreach (node, k, v) {
+		(void)k;
+		if (!node_sorted(v))
+			return false;
+	}
+	return true;
+}
+
+static json_object *sorted_node(json_object *node)
+{
+	size_t n;
+	const char **keys = sorted_keys(node, &n);
+	json_object *out = json_object_new_object();
+	for (size_t i = 0; i < n; i++)
 		json_object_object_add(out, keys[i], sorted_node(child(node, keys[i])));
 	free(keys);
 	return out;
@@ -102,6 +137,36 @@ static json_object *sorted_node(json_object *node)
 json_object *ck_fieldset_sorted(json_object *set)
 {
 	return set ? sorted_node(set) : json_object_new_object();
+}
+
+/* ck_fieldset_sort of a node (taken): children sorted in place, node rebuilt only when its
+ * own keys are out of order. */
+static json_object *sort_node(json_object *node)
+{
+	if (!json_object_is_type(node, json_type_object))
+		return node;
+	json_object_object_foreach (node, k, v) {
+		json_object *s = sort_node(json_object_get(v));
+		if (s != v)
+			json_object_object_add(node, k, s); /* in place: the key keeps its entry */
+		else
+			json_object_put(s);
+	}
+	if (keys_in_order(node))
+		return node;
+	size_t n;
+	const char **keys = sorted_keys(node, &n);
+	json_object *out = json_object_new_object();
+	for (size_t i = 0; i < n; i++)
+		json_object_object_add(out, keys[i], json_object_get(child(node, keys[i])));
+	free(keys);
+	json_object_put(node);
+	return out;
+}
+
+json_object *ck_fieldset_sort(json_object *set)
+{
+	return set ? sort_node(set) : json_object_new_object();
 }
 
 /* ---- validation ---- */
@@ -268,30 +333,23 @@ static json_object *node_intersection(json_object *a, json_object *b, bool root)
 	return finish(res, !root && is_member(a) && is_member(b));
 }
 
-static json_object *root_result(json_object *r)
-{
-	json_object *s = r ? sorted_node(r) : json_object_new_object();
-	json_object_put(r);
-	return s;
-}
-
 json_object *ck_fieldset_union(json_object *a, json_object *b)
 {
 	if (!a && !b)
 		return json_object_new_object();
-	return root_result(node_union(a, b, true));
+	return ck_fieldset_sort(node_union(a, b, true));
 }
 
 json_object *ck_fieldset_difference(json_object *a, json_object *b)
 {
 	if (!a)
 		return json_object_new_object();
-	return root_result(node_difference(a, b, true));
+	return ck_fieldset_sort(node_difference(a, b, true));
 }
 
 json_object *ck_fieldset_intersection(json_object *a, json_object *b)
 {
-	return root_result(node_intersection(a, b, true));
+	return ck_fieldset_sort(node_intersection(a, b, true));
 }
 
 void ck_fieldset_insert(json_object *set, const char *const *path, size_t n)
@@ -577,7 +635,10 @@ json_object *ck_managed_fields_encode(const struct ck_managed_fields *mf)
 		if (e->time)
 			json_object_object_add(o, "time", json_object_new_string(e->time));
 		json_object_object_add(o, "fieldsType", json_object_new_string("FieldsV1"));
-		json_object_object_add(o, "fieldsV1", ck_fieldset_sorted(e->fields));
+		/* sets from the algebra, compare and decode are sorted already */
+		json_object_object_add(o, "fieldsV1",
+				       node_sorted(e->fields) ? json_object_get(e->fields)
+							      : ck_fieldset_sorted(e->fields));
 		if (e->subresource && *e->subresource)
 			json_object_object_add(o, "subresource",
 					       json_object_new_string(e->subresource));

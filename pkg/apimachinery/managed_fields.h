@@ -51,6 +51,14 @@ json_object *ck_fieldset_intersection(json_object *a, json_object *b);
 json_object *ck_fieldset_sorted(json_object *set);
 
 /*
+ * set (taken: the caller's alone) in the order of ck_fieldset_sorted, sorted
+ * in place: only nodes whose own keys are out of order are rebuilt, so a
+ * sorted set costs no allocation. Owned result (set itself or its
+ * replacement).
+ */
+json_object *ck_fieldset_sort(json_object *set);
+
+/*
  * Adds the member at path (n elements such as "f:spec", "k:{…}") to set,
  * modified in place.
  */

@@ -17,7 +17,7 @@
 #include "util/buf.h"
 #include "util/common.h"
 #include "util/http_server.h"
-#include "util/limits.h"
+#include "util/json_parse.h"
 #include "util/str.h"
 
 enum directive {
@@ -130,9 +130,9 @@ static void json_patch_errors(const struct ck_buf *text, json_object *out)
 	static const char *const members[] = { "op", "path", "from", "value" };
 	json_object *dups = json_object_new_array();
 	ck_schema_duplicate_fields(text->data, text->len, dups);
-	json_tokener *tok = json_tokener_new_ex(CK_MAX_JSON_DEPTH);
+	json_tokener *tok = ck_json_tokener_get(0);
 	json_object *ops = json_tokener_parse_ex(tok, text->data ? text->data : "", (int)text->len);
-	json_tokener_free(tok);
+	ck_json_tokener_put(tok);
 	for (size_t i = 0;
 	     json_object_is_type(ops, json_type_array) && i < json_object_array_length(ops); i++) {
 		json_object *op = json_object_array_get_idx(ops, i);

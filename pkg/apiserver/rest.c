@@ -51,11 +51,16 @@ const char *ck_rest_storage_resource(const struct ck_resource *res)
 char *ck_rest_key(const struct ck_resource *res, const char *ns, const char *name)
 {
 	struct ck_buf b = CK_BUF_INIT;
-	ck_buf_addf(&b, "/%s", ck_rest_storage_resource(res));
-	if (res->namespaced && ns && *ns)
-		ck_buf_addf(&b, "/%s", ns);
-	if (name && *name)
-		ck_buf_addf(&b, "/%s", name);
+	ck_buf_addc(&b, '/');
+	ck_buf_adds(&b, ck_rest_storage_resource(res));
+	if (res->namespaced && ns && *ns) {
+		ck_buf_addc(&b, '/');
+		ck_buf_adds(&b, ns);
+	}
+	if (name && *name) {
+		ck_buf_addc(&b, '/');
+		ck_buf_adds(&b, name);
+	}
 	return ck_buf_detach(&b, NULL);
 }
 

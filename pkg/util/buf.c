@@ -78,10 +78,19 @@ int ck_buf_addc(struct ck_buf *b, char c)
 
 int ck_buf_vaddf(struct ck_buf *b, const char *fmt, va_list ap)
 {
+	/* Formatted straight into the room left when it fits (one pass), else measured there
+	 * and formatted again once grown. */
+	size_t room = b->alloc - b->len;
 	va_list cp;
 	va_copy(cp, ap);
-	int n = vsnprintf(NULL, 0, fmt, cp);
+	int n = vsnprintf(room ? b->data + b->len : NULL, room, fmt, cp);
 	va_end(cp);
+	if (n >= 0 && (size_t)n < room) {
+		b->len += (size_t)n;
+		return 0;
+	}
+	if (b->data)
+		b->data[b->len] = '\0'; /* what a truncated pass left */
 	if (n < 0)
 		return -EINVAL;
 	int r = ck_buf_grow(b, (size_t)n);

@@ -1,7 +1,6 @@
 #include "util/uuid.h"
 
 #include <errno.h>
-#include <stdio.h>
 #include <sys/random.h>
 
 int ck_random_bytes(void *buf, unsigned long len)
@@ -28,9 +27,15 @@ int ck_uuid_v4(char out[CK_UUID_BUF])
 		return r;
 	b[6] = (unsigned char)((b[6] & 0x0f) | 0x40); /* version 4 */
 	b[8] = (unsigned char)((b[8] & 0x3f) | 0x80); /* RFC 4122 variant */
-	snprintf(out, CK_UUID_BUF,
-		 "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1],
-		 b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14],
-		 b[15]);
+	/* 8-4-4-4-12 hex digits, without a format to parse (one per object created) */
+	static const char hex[] = "0123456789abcdef";
+	char *p = out;
+	for (size_t i = 0; i < sizeof(b); i++) {
+		if (i == 4 || i == 6 || i == 8 || i == 10)
+			*p++ = '-';
+		*p++ = hex[b[i] >> 4];
+		*p++ = hex[b[i] & 0x0f];
+	}
+	*p = '\0';
 	return 0;
 }

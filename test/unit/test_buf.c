@@ -58,6 +58,28 @@ START_TEST(test_buf_grows_large)
 }
 END_TEST
 
+START_TEST(test_buf_addf_at_the_room_edge)
+{
+	/* formatted in place while it fits (NUL included), grown past it, never cut */
+	struct ck_buf b = CK_BUF_INIT;
+	char start[61];
+	memset(start, 'a', 60);
+	start[60] = '\0';
+	ck_assert_int_eq(ck_buf_adds(&b, start), 0);
+	size_t alloc = b.alloc;
+	ck_assert_uint_eq(alloc, 64);
+	ck_assert_int_eq(ck_buf_addf(&b, "%s", "bcd"), 0); /* 63 + NUL: exactly full */
+	ck_assert_uint_eq(b.alloc, alloc);
+	ck_assert_int_eq(ck_buf_addf(&b, "%d", 12345), 0); /* no room left: grown */
+	ck_assert_uint_gt(b.alloc, alloc);
+	ck_assert_uint_eq(b.len, 68);
+	ck_assert_str_eq(b.data + 60, "bcd12345");
+	ck_assert_int_eq(ck_buf_addf(&b, "%s", ""), 0);
+	ck_assert_uint_eq(b.len, 68);
+	ck_buf_release(&b);
+}
+END_TEST
+
 Suite *ck_test_suite_buf(void)
 {
 	Suite *s = suite_create("buf");
@@ -65,6 +87,7 @@ Suite *ck_test_suite_buf(void)
 	tcase_add_test(tc, test_buf_append_and_detach);
 	tcase_add_test(tc, test_buf_max_is_hard);
 	tcase_add_test(tc, test_buf_grows_large);
+	tcase_add_test(tc, test_buf_addf_at_the_room_edge);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -116,8 +116,46 @@ START_TEST(test_fieldset_sorted)
 	json_object *o = ck_fieldset_sorted(s);
 	expect_text(o, "{\"f:a\":{},\"f:z\":{\".\":{},\"f:a\":{},\"f:b\":{}},"
 		       "\"k:{\\\"a\\\":1}\":{},\"v:1\":{},\"i:9\":{},\"i:10\":{}}");
-	json_object_put(s);
+	/* sorted in place: the same order */
+	json_object *in_place = ck_fieldset_sort(s);
+	ck_assert(json_object_equal(in_place, o));
+	ck_assert_str_eq(json_object_to_json_string(in_place), json_object_to_json_string(o));
+	json_object_put(in_place);
 	json_object_put(o);
+
+	/* a root in order keeps its node; only the child out of order is rebuilt */
+	s = parse("{\"f:a\":{\"f:y\":{},\"f:x\":{}},\"f:b\":{\".\":{},\"f:c\":{}}}");
+	json_object *b = NULL;
+	json_object_object_get_ex(s, "f:b", &b);
+	o = ck_fieldset_sort(s);
+	ck_assert_ptr_eq(o, s);
+	json_object *b2 = NULL;
+	json_object_object_get_ex(o, "f:b", &b2);
+	ck_assert_ptr_eq(b2, b);
+	expect_text(o, "{\"f:a\":{\"f:x\":{},\"f:y\":{}},\"f:b\":{\".\":{},\"f:c\":{}}}");
+	json_object_put(o);
+	o = ck_fieldset_sort(NULL);
+	expect_text(o, "{}");
+	json_object_put(o);
+}
+END_TEST
+
+START_TEST(test_managed_fields_encode_sorts)
+{
+	/* an entry's set built out of order is written sorted */
+	struct ck_managed_fields mf = { 0 };
+	struct ck_managed_entry *e = ck_managed_fields_add(&mf, "m", "Update", NULL, "v1");
+	const char *const p1[] = { "f:spec", "f:z" }, *const p2[] = { "f:metadata" },
+			  *const p3[] = { "f:spec", "f:a" };
+	ck_fieldset_insert(e->fields, p1, 2);
+	ck_fieldset_insert(e->fields, p2, 1);
+	ck_fieldset_insert(e->fields, p3, 2);
+	json_object *out = ck_managed_fields_encode(&mf);
+	json_object *f = NULL;
+	json_object_object_get_ex(json_object_array_get_idx(out, 0), "fieldsV1", &f);
+	expect_text(f, "{\"f:metadata\":{},\"f:spec\":{\"f:a\":{},\"f:z\":{}}}");
+	json_object_put(out);
+	ck_managed_fields_release(&mf);
 }
 END_TEST
 
@@ -294,6 +332,7 @@ Suite *ck_test_suite_managed_fields(void)
 	tcase_add_test(tc, test_fieldset_validate);
 	tcase_add_test(tc, test_fieldset_algebra);
 	tcase_add_test(tc, test_fieldset_sorted);
+	tcase_add_test(tc, test_managed_fields_encode_sorts);
 	tcase_add_test(tc, test_fieldset_insert_each);
 	tcase_add_test(tc, test_fieldset_path_string);
 	tcase_add_test(tc, test_managed_fields_decode_encode);

@@ -310,12 +310,10 @@ static void cevent_unref_void(void *e)
  */
 static int decode(const ProtobufCBinaryData *value, int64_t rv, json_object **ret)
 {
-	json_tokener *tok = json_tokener_new_ex(CK_MAX_JSON_DEPTH);
+	json_tokener *tok = ck_json_tokener_get(0);
 	json_object *obj = NULL;
 	int r = -EINVAL;
 
-	if (!tok)
-		return -ENOMEM;
 	if (value->len > INT32_MAX)
 		goto out;
 	obj = json_tokener_parse_ex(tok, (const char *)value->data, (int)value->len);
@@ -329,7 +327,7 @@ static int decode(const ProtobufCBinaryData *value, int64_t rv, json_object **re
 out:
 	if (obj)
 		json_object_put(obj);
-	json_tokener_free(tok);
+	ck_json_tokener_put(tok);
 	return r;
 }
 
