@@ -27,6 +27,8 @@ static int write_string(struct ck_buf *b, const char *s, size_t len)
 		const char *esc = NULL;
 		char u[7];
 
+		if (c >= ' ' && c != '"' && c != '\\') /* most bytes: part of the run */
+			continue;
 		switch (c) {
 		case '\b':
 			esc = "\\b";
