@@ -123,15 +123,21 @@ static bool node_sorted(json_object *node)
 	return true;
 }
 
-static json_object *sorted_node(json_object *node)
+/* A new node (owned) with node's members in set order, each value value_of(member). */
+static json_object *in_set_order(json_object *node, json_object *(*value_of)(json_object *))
 {
 	size_t n;
 	const char **keys = sorted_keys(node, &n);
 	json_object *out = json_object_new_object();
 	for (size_t i = 0; i < n; i++)
-		json_object_object_add(out, keys[i], sorted_node(child(node, keys[i])));
+		json_object_object_add(out, keys[i], value_of(child(node, keys[i])));
 	free(keys);
 	return out;
+}
+
+static json_object *sorted_node(json_object *node)
+{
+	return in_set_order(node, sorted_node);
 }
 
 json_object *ck_fieldset_sorted(json_object *set)
@@ -154,12 +160,7 @@ static json_object *sort_node(json_object *node)
 	}
 	if (keys_in_order(node))
 		return node;
-	size_t n;
-	const char **keys = sorted_keys(node, &n);
-	json_object *out = json_object_new_object();
-	for (size_t i = 0; i < n; i++)
-		json_object_object_add(out, keys[i], json_object_get(child(node, keys[i])));
-	free(keys);
+	json_object *out = in_set_order(node, json_object_get);
 	json_object_put(node);
 	return out;
 }

@@ -3,6 +3,8 @@
 #include <errno.h>
 #include <time.h>
 
+#include "util/time.h"
+
 void ck_cancel_init(struct ck_cancel *c)
 {
 	pthread_mutex_init(&c->lock, NULL);
@@ -43,17 +45,6 @@ bool ck_cancel_fired(struct ck_cancel *c)
 	return c && atomic_load(&c->fired);
 }
 
-static void deadline_after(struct timespec *ts, int64_t ms)
-{
-	clock_gettime(CLOCK_MONOTONIC, ts);
-	ts->tv_sec += ms / 1000;
-	ts->tv_nsec += (ms % 1000) * 1000000;
-	if (ts->tv_nsec >= 1000000000) {
-		ts->tv_sec++;
-		ts->tv_nsec -= 1000000000;
-	}
-}
-
 int ck_cancel_sleep_ms(struct ck_cancel *c, int64_t ms)
 {
 	if (!c) {
@@ -67,7 +58,7 @@ int ck_cancel_sleep_ms(struct ck_cancel *c, int64_t ms)
 	if (ms <= 0)
 		return ck_cancel_fired(c) ? -ECANCELED : 0;
 	struct timespec deadline;
-	deadline_after(&deadline, ms);
+	ck_time_mono_deadline(&deadline, ms);
 	int r = 0;
 	pthread_mutex_lock(&c->lock);
 	while (!atomic_load(&c->fired)) {

@@ -19,6 +19,7 @@
 #include "util/limits.h"
 #include "util/log.h"
 #include "util/rlimit.h"
+#include "util/time.h"
 
 #define DEFAULT_MAX_PENDING (16u * 1024 * 1024)
 
@@ -776,13 +777,7 @@ static void *sweep_main(void *arg)
 	pthread_mutex_lock(&srv->lock);
 	while (!srv->stopping) {
 		struct timespec ts;
-		clock_gettime(CLOCK_MONOTONIC, &ts);
-		ts.tv_sec += SWEEP_INTERVAL_MS / 1000;
-		ts.tv_nsec += (SWEEP_INTERVAL_MS % 1000) * 1000000L;
-		if (ts.tv_nsec >= 1000000000L) {
-			ts.tv_sec++;
-			ts.tv_nsec -= 1000000000L;
-		}
+		ck_time_mono_deadline(&ts, SWEEP_INTERVAL_MS);
 		pthread_cond_timedwait(&srv->sweep_cond, &srv->lock, &ts);
 		if (srv->stopping)
 			break;

@@ -5,6 +5,7 @@
 #include <time.h>
 
 #include "util/common.h"
+#include "util/time.h"
 
 void ck_queue_init(struct ck_queue *q, size_t max)
 {
@@ -61,13 +62,7 @@ int ck_queue_pop(struct ck_queue *q, void **ret_item, int64_t timeout_ms)
 {
 	struct timespec deadline;
 	if (timeout_ms >= 0) {
-		clock_gettime(CLOCK_MONOTONIC, &deadline);
-		deadline.tv_sec += timeout_ms / 1000;
-		deadline.tv_nsec += (timeout_ms % 1000) * 1000000;
-		if (deadline.tv_nsec >= 1000000000) {
-			deadline.tv_sec++;
-			deadline.tv_nsec -= 1000000000;
-		}
+		ck_time_mono_deadline(&deadline, timeout_ms);
 	}
 	int r = 0;
 	pthread_mutex_lock(&q->lock);

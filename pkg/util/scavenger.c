@@ -9,6 +9,7 @@
 
 #include "util/limits.h"
 #include "util/log.h"
+#include "util/time.h"
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t wake; /* CLOCK_MONOTONIC; with lock: stop asked */
@@ -78,13 +79,7 @@ static void *scavenger_main(void *arg)
 	pthread_mutex_lock(&lock);
 	while (!stopping) {
 		struct timespec ts;
-		clock_gettime(CLOCK_MONOTONIC, &ts);
-		ts.tv_sec += interval_ms / 1000;
-		ts.tv_nsec += (interval_ms % 1000) * 1000000;
-		if (ts.tv_nsec >= 1000000000) {
-			ts.tv_sec++;
-			ts.tv_nsec -= 1000000000;
-		}
+		ck_time_mono_deadline(&ts, interval_ms);
 		while (!stopping && pthread_cond_timedwait(&wake, &lock, &ts) != ETIMEDOUT)
 			;
 		if (stopping)

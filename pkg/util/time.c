@@ -21,6 +21,17 @@ int64_t ck_time_mono_ns(void)
 	return (int64_t)ts.tv_sec * NS_PER_SEC + ts.tv_nsec;
 }
 
+void ck_time_mono_deadline(struct timespec *ret, int64_t ms)
+{
+	clock_gettime(CLOCK_MONOTONIC, ret);
+	ret->tv_sec += ms / 1000;
+	ret->tv_nsec += (long)(ms % 1000) * 1000000L;
+	if (ret->tv_nsec >= 1000000000L) {
+		ret->tv_sec++;
+		ret->tv_nsec -= 1000000000L;
+	}
+}
+
 static void split_ns(int64_t ns, time_t *sec, long *frac)
 {
 	int64_t s = ns / NS_PER_SEC, f = ns % NS_PER_SEC;

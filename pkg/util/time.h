@@ -15,6 +15,9 @@
 int64_t ck_time_now_ns(void);
 /* Nanoseconds from CLOCK_MONOTONIC: for durations and deadlines. */
 int64_t ck_time_mono_ns(void);
+/* *ret = CLOCK_MONOTONIC now plus ms (>= 0): a deadline for pthread_cond_timedwait
+ * on a condition variable set to that clock. */
+void ck_time_mono_deadline(struct timespec *ret, int64_t ms);
 
 /* Number of fractional digits to print: 0 (Time), 6 (MicroTime), 9 (Nano). */
 enum ck_time_precision {

@@ -27,6 +27,7 @@
 #include "storage/etcd3/retry.h"
 #include "util/common.h"
 #include "util/log.h"
+#include "util/time.h"
 
 #define WATCH_METHOD "/etcdserverpb.Watch/Watch"
 
@@ -411,13 +412,7 @@ out:
 static bool wait_or_stop(struct ck_etcd_watch *w, unsigned ms)
 {
 	struct timespec until;
-	clock_gettime(CLOCK_MONOTONIC, &until);
-	until.tv_sec += ms / 1000;
-	until.tv_nsec += (long)(ms % 1000) * 1000000L;
-	if (until.tv_nsec >= 1000000000L) {
-		until.tv_sec++;
-		until.tv_nsec -= 1000000000L;
-	}
+	ck_time_mono_deadline(&until, ms);
 	pthread_mutex_lock(&w->mu);
 	while (!w->stopping && pthread_cond_timedwait(&w->cond, &w->mu, &until) != ETIMEDOUT)
 		;
