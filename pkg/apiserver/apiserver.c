@@ -32,6 +32,15 @@
 #define CK_K8S_MINOR "30"
 #define CK_GIT_VERSION "v1.30.0-ckube"
 
+/*
+ * What a stopping server's etcd calls may wait in all when etcd does not
+ * answer (its last writes: this server leaving the kubernetes Endpoints).
+ * Upstream bounds RemoveEndpoints at twice the endpoint interval (20 s);
+ * a healthy etcd answers them in milliseconds, and one that is gone fails
+ * them at once (no retries while stopping), so a few seconds suffice.
+ */
+#define SHUTDOWN_ETCD_GRACE_MS 5000
+
 void ck_apiserver_config_defaults(struct ck_apiserver_config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
@@ -318,6 +327,25 @@ static void stop_resources(struct ck_apiserver *srv)
 	srv->resource_states = NULL;
 }
 
+static void *post_start_main(void *arg)
+{
+	struct ck_apiserver *srv = arg;
+	pthread_setname_np(pthread_self(), "ck-post-start");
+	post_start_resources(srv);
+	atomic_store(&srv->post_started, true);
+	return NULL;
+}
+
+/* Runs the post_start hooks on their own thread (inline when it cannot start). */
+static void start_post_start_hooks(struct ck_apiserver *srv)
+{
+	if (pthread_create(&srv->post_starter, NULL, post_start_main, srv) == 0) {
+		srv->post_starter_started = true;
+		return;
+	}
+	post_start_main(srv);
+}
+
 /* ---- bootstrap ---- */
 
 static int ensure_namespace(struct ck_apiserver *srv, const char *name)
@@ -361,6 +389,15 @@ static bool check_ok(struct ck_apiserver *srv, char *why, size_t size)
 	return true;
 }
 
+/* The resources' bootstrap objects are in place (post_start hooks returned). */
+static bool check_post_started(struct ck_apiserver *srv, char *why, size_t size)
+{
+	if (atomic_load(&srv->post_started))
+		return true;
+	snprintf(why, size, "not finished");
+	return false;
+}
+
 static const struct {
 	const char *name;
 	bool (*check)(struct ck_apiserver *srv, char *why, size_t size);
@@ -370,6 +407,10 @@ static const struct {
 	{ "log", check_ok, false },
 	{ "etcd", check_etcd, false },
 	{ "poststarthook/bootstrap-namespaces", check_ok, true },
+	/* upstream's names for what the services and priorityclasses post_start
+	 * hooks do */
+	{ "poststarthook/bootstrap-controller", check_post_started, false },
+	{ "poststarthook/scheduling/bootstrap-system-priority-classes", check_post_started, false },
 };
 
 /* /healthz, /livez, /readyz and /<endpoint>/<check>, as upstream's healthz. */
@@ -842,7 +883,7 @@ int ck_apiserver_start(const struct ck_apiserver_config *cfg, struct ck_apiserve
 		 ck_http_server_port(srv->http));
 	srv->discovery = ck_discovery_new(addr);
 	srv->env.secure_port = ck_http_server_port(srv->http);
-	post_start_resources(srv);
+	start_post_start_hooks(srv);
 	*ret = srv;
 	return 0;
 fail:
@@ -859,6 +900,11 @@ void ck_apiserver_stop(struct ck_apiserver *srv)
 {
 	if (!srv)
 		return;
+	/* Nothing below waits on an etcd that is gone: requests in flight get
+	 * etcd's first failure as their answer, the last writes are bounded. */
+	ck_etcd_shutdown(srv->etcd, SHUTDOWN_ETCD_GRACE_MS);
+	if (srv->post_starter_started)
+		pthread_join(srv->post_starter, NULL);
 	pthread_mutex_lock(&srv->watches_lock);
 	srv->stopping = true;
 	pthread_cond_signal(&srv->reaper_cond);

@@ -64,6 +64,12 @@ struct ck_apiserver {
 	 * states, parallel to ck_resources (NULL where none). */
 	struct ck_registry_env env;
 	void **resource_states;
+	/* The resources' post_start hooks run on their own thread once the
+	 * server listens (as upstream's post-start hooks), so that a stop
+	 * meanwhile is not held up by them; readyz waits for them. */
+	pthread_t post_starter;
+	bool post_starter_started;
+	atomic_bool post_started;	/* the hooks have returned */
 	struct ck_apiserver_auth *auth; /* filters.c: authenticators, authorizers, RBAC */
 	struct ck_admission *admission; /* the admission chain (admission/admission.h) */
 	struct ck_admission_source admission_source;

@@ -6,6 +6,7 @@
 CK_TEST_SUITE(etcd3)
 CK_TEST_SUITE(storage)
 CK_TEST_SUITE(apiserver)
+CK_TEST_SUITE(apiserver_shutdown)
 CK_TEST_SUITE(watch)
 CK_TEST_SUITE(clients)
 CK_TEST_SUITE(cacher)

@@ -5,12 +5,14 @@
 #include <check.h>
 #include <errno.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "../lib/etcd.h"
+#include "../lib/proc.h"
 #include "../lib/runner.h"
 #include "storage/etcd3/etcd3.h"
 #include "util/log.h"
@@ -326,11 +328,19 @@ START_TEST(test_etcd3_unreachable_and_failover)
 	Etcdserverpb__RangeResponse *rr = NULL;
 
 	/* Nothing listens on port 1: reads retry until the deadline, then say
-	 * which endpoint and method failed. */
-	struct ck_etcd *dead = connect_to("http://127.0.0.1:1", 300);
+	 * which endpoint and method failed, as unreachable even when the
+	 * deadline ends an attempt (that race is the client's to hide). The
+	 * deadline is long enough for the first connection to be refused on a
+	 * loaded machine: a first attempt cut short has no cause to report. */
+	int dead_ms = (int)(ck_test_timeout(2) * 1000);
+	struct ck_etcd *dead = connect_to("http://127.0.0.1:1", dead_ms);
 	double t0 = ck_test_now_ms();
 	ck_assert_int_eq(range(dead, "/x", false, 0, 0, &rr, &err), -EHOSTUNREACH);
-	ck_assert_double_ge(ck_test_now_ms() - t0, 100);
+	double took = ck_test_now_ms() - t0;
+	/* retried: the loop stops only when the next backoff (at most 1.1 s)
+	 * no longer fits; and it did not wait far past its deadline */
+	ck_assert_double_ge(took, dead_ms / 4);
+	ck_assert_double_lt(took, dead_ms + ck_test_timeout(10) * 1000);
 	ck_assert_ptr_nonnull(strstr(err.message, "http://127.0.0.1:1"));
 	ck_assert_ptr_nonnull(strstr(err.message, "/etcdserverpb.KV/Range"));
 	ck_assert_ptr_nonnull(strstr(err.message, "UNAVAILABLE"));
@@ -377,6 +387,91 @@ START_TEST(test_etcd3_unreachable_and_failover)
 	ck_assert_ptr_nonnull(strstr(err.message, "ftp://x:1"));
 	cfg.endpoints = " , ";
 	ck_assert_int_eq(ck_etcd_new(&cfg, &bad, &err), -EINVAL);
+
+	ck_test_etcd_free(e);
+}
+END_TEST
+
+/* A read of "/shutdown" on its own thread, and what it returned. */
+struct pending_read {
+	struct ck_etcd *c;
+	pthread_t thread;
+	int result;
+	struct ck_etcd_err err;
+	double took_ms;
+};
+
+static void *pending_read_main(void *arg)
+{
+	struct pending_read *p = arg;
+	Etcdserverpb__RangeResponse *rr = NULL;
+	double t0 = ck_test_now_ms();
+	p->result = range(p->c, "/shutdown", false, 0, 0, &rr, &p->err);
+	p->took_ms = ck_test_now_ms() - t0;
+	ck_etcd_response_free(rr);
+	return NULL;
+}
+
+static void pending_read_start(struct pending_read *p, struct ck_etcd *c)
+{
+	memset(p, 0, sizeof(*p));
+	p->c = c;
+	ck_assert_int_eq(pthread_create(&p->thread, NULL, pending_read_main, p), 0);
+	ck_test_sleep_ms(300); /* now waiting on etcd */
+}
+
+START_TEST(test_etcd3_shutdown)
+{
+	struct ck_test_etcd *e;
+	ck_assert_int_eq(ck_test_etcd_start(NULL, &e), 0);
+	/* Calls may wait this long; the bound below is on a hang, far under it. */
+	const int request_timeout_ms = 120000;
+	const double bound_ms = ck_test_timeout(15) * 1000;
+	ck_assert_double_lt(bound_ms, request_timeout_ms);
+	struct ck_etcd_err err = { 0, "" };
+	Etcdserverpb__RangeResponse *rr = NULL;
+
+	/* With etcd healthy, a client shutting down works as before (a
+	 * stopping server's last writes go through). */
+	struct ck_etcd *c = connect_to(ck_test_etcd_endpoint(e), request_timeout_ms);
+	ck_etcd_shutdown(c, 5000);
+	put(c, "/shutdown", "1", 0);
+	char *v = get_value(c, "/shutdown", 0);
+	ck_assert_str_eq(v, "1");
+	free(v);
+	ck_etcd_free(c);
+
+	/* etcd gone: a read retries until its deadline, unless the client
+	 * shuts down meanwhile: then etcd's last answer is final. */
+	c = connect_to(ck_test_etcd_endpoint(e), request_timeout_ms);
+	put(c, "/shutdown", "2", 0);
+	ck_assert_int_eq(ck_test_etcd_kill(e), 0);
+	struct pending_read p;
+	pending_read_start(&p, c);
+	ck_etcd_shutdown(c, 5000);
+	pthread_join(p.thread, NULL);
+	ck_assert_msg(p.result == -EHOSTUNREACH, "read: %d: %s", p.result, p.err.message);
+	ck_assert_double_lt(p.took_ms, bound_ms);
+	/* and a call made afterwards is not retried either */
+	double t0 = ck_test_now_ms();
+	ck_assert_int_eq(range(c, "/shutdown", false, 0, 0, &rr, &err), -EHOSTUNREACH);
+	ck_assert_double_lt(ck_test_now_ms() - t0, bound_ms);
+	ck_etcd_free(c);
+
+	/* etcd hung (its connection open, no answers): a call waiting for
+	 * its answer ends once the shutdown's grace has passed. */
+	ck_assert_int_eq(ck_test_etcd_restart(e), 0);
+	c = connect_to(ck_test_etcd_endpoint(e), request_timeout_ms);
+	put(c, "/shutdown", "3", 0);
+	ck_assert_int_eq(kill(ck_test_etcd_pid(e), SIGSTOP), 0);
+	pending_read_start(&p, c);
+	ck_etcd_shutdown(c, 500);
+	pthread_join(p.thread, NULL);
+	kill(ck_test_etcd_pid(e), SIGCONT);
+	ck_assert_msg(p.result == -ETIMEDOUT, "read: %d: %s", p.result, p.err.message);
+	ck_assert_ptr_nonnull(strstr(p.err.message, "shutting down"));
+	ck_assert_double_lt(p.took_ms, bound_ms);
+	ck_etcd_free(c);
 
 	ck_test_etcd_free(e);
 }
@@ -660,6 +755,7 @@ Suite *ck_test_suite_etcd3(void)
 	tcase_add_test(tc, test_etcd3_compact_step);
 	tcase_add_test(tc, test_etcd3_leases);
 	tcase_add_test(tc, test_etcd3_unreachable_and_failover);
+	tcase_add_test(tc, test_etcd3_shutdown);
 	tcase_add_test(tc, test_etcd3_tls);
 	tcase_add_test(tc, test_etcd3_watch_events);
 	tcase_add_test(tc, test_etcd3_watch_survives_restart);

@@ -157,6 +157,13 @@ int ck_test_apiserver_stop(struct ck_test_apiserver *s, int crash)
 	return r;
 }
 
+int ck_test_apiserver_terminate(struct ck_test_apiserver *s, int ms, int *ret_status)
+{
+	int r = ck_test_stop_status(s->pid, SIGTERM, ms, ret_status);
+	s->pid = 0;
+	return r;
+}
+
 void ck_test_apiserver_free(struct ck_test_apiserver *s)
 {
 	if (!s)

@@ -40,6 +40,12 @@ int ck_test_apiserver_pid(const struct ck_test_apiserver *s);
 const char *ck_test_apiserver_dir(const struct ck_test_apiserver *s);
 /* SIGTERM and reap (or SIGKILL with crash). */
 int ck_test_apiserver_stop(struct ck_test_apiserver *s, int crash);
+/*
+ * SIGTERM, then waits up to ms for it to exit and reaps it: 0 with its wait
+ * status in *ret_status (may be NULL), or -ETIMEDOUT when it did not exit
+ * in time (it is then killed).
+ */
+int ck_test_apiserver_terminate(struct ck_test_apiserver *s, int ms, int *ret_status);
 /* Stops if running, removes the directory, frees. NULL-safe. */
 void ck_test_apiserver_free(struct ck_test_apiserver *s);
 

@@ -104,21 +104,32 @@ int ck_test_exited(pid_t pid)
 	return w == pid || (w == -1 && errno == ECHILD);
 }
 
-int ck_test_stop(pid_t pid, int sig, int ms)
+int ck_test_stop_status(pid_t pid, int sig, int ms, int *ret_status)
 {
+	int st = 0;
 	if (pid <= 0)
 		return 0;
 	kill(pid, sig);
 	for (int waited = 0;; waited += 10) {
-		if (ck_test_exited(pid))
-			return 0;
+		pid_t w = waitpid(pid, &st, WNOHANG);
+		if (w == pid || (w == -1 && errno == ECHILD))
+			break;
 		if (waited >= ms) {
 			kill(pid, SIGKILL);
 			waitpid(pid, NULL, 0);
-			return 0;
+			return -ETIMEDOUT;
 		}
 		ck_test_sleep_ms(10);
 	}
+	if (ret_status)
+		*ret_status = st;
+	return 0;
+}
+
+int ck_test_stop(pid_t pid, int sig, int ms)
+{
+	ck_test_stop_status(pid, sig, ms, NULL);
+	return 0;
 }
 
 char *ck_test_mkdtemp(const char *base, const char *prefix)

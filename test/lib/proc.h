@@ -36,6 +36,12 @@ int ck_test_exited(pid_t pid);
  * child to exit (then SIGKILL), reaps it. 0 when reaped.
  */
 int ck_test_stop(pid_t pid, int sig, int ms);
+/*
+ * The same, telling how it ended: 0 with the wait status in *ret_status
+ * (may be NULL) when the child exited within ms, -ETIMEDOUT when it had to
+ * be killed (then reaped too).
+ */
+int ck_test_stop_status(pid_t pid, int sig, int ms, int *ret_status);
 
 /* A new directory under $TMPDIR-like base (NULL: /tmp), owned path. */
 char *ck_test_mkdtemp(const char *base, const char *prefix);

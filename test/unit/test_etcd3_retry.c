@@ -59,6 +59,24 @@ START_TEST(test_etcd3_retryable)
 }
 END_TEST
 
+START_TEST(test_etcd3_deadline_keeps_cause)
+{
+	/* a read retried after UNAVAILABLE that ran out of time: still unreachable */
+	ck_assert(ck_etcd_deadline_keeps_cause(GRPC_STATUS_DEADLINE_EXCEEDED,
+					       GRPC_STATUS_UNAVAILABLE, true));
+	/* a write's last attempt may have been applied: the deadline stands */
+	ck_assert(!ck_etcd_deadline_keeps_cause(GRPC_STATUS_DEADLINE_EXCEEDED,
+						GRPC_STATUS_UNAVAILABLE, false));
+	/* no earlier failure (the first attempt timed out), or not a deadline */
+	ck_assert(
+	    !ck_etcd_deadline_keeps_cause(GRPC_STATUS_DEADLINE_EXCEEDED, GRPC_STATUS_OK, true));
+	ck_assert(
+	    !ck_etcd_deadline_keeps_cause(GRPC_STATUS_UNAVAILABLE, GRPC_STATUS_UNAVAILABLE, true));
+	ck_assert(
+	    !ck_etcd_deadline_keeps_cause(GRPC_STATUS_OUT_OF_RANGE, GRPC_STATUS_UNAVAILABLE, true));
+}
+END_TEST
+
 START_TEST(test_etcd3_status_errno)
 {
 	struct {
@@ -149,6 +167,7 @@ Suite *ck_test_suite_etcd3_retry(void)
 	TCase *tc = tcase_create("core");
 	tcase_add_test(tc, test_etcd3_backoff_doubles_with_jitter);
 	tcase_add_test(tc, test_etcd3_retryable);
+	tcase_add_test(tc, test_etcd3_deadline_keeps_cause);
 	tcase_add_test(tc, test_etcd3_status_errno);
 	tcase_add_test(tc, test_etcd3_parse_endpoint);
 	suite_add_tcase(s, tc);

@@ -35,6 +35,9 @@
  */
 #define RECONNECT_MIN_MS 100
 #define RECONNECT_MAX_MS 2000
+/* How often a unary call's wait looks whether a client shutdown's grace
+ * has passed (only calls that take longer than this wake for it). */
+#define CALL_WAIT_SLICE_MS 250
 /* TLS files larger than this are not certificates. */
 #define MAX_PEM_FILE (1024 * 1024)
 
@@ -164,6 +167,8 @@ int ck_etcd_new(const struct ck_etcd_config *cfg, struct ck_etcd **ret, struct c
 	c->request_timeout_ms =
 	    cfg->request_timeout_ms > 0 ? cfg->request_timeout_ms : CK_ETCD_DEFAULT_TIMEOUT_MS;
 	atomic_init(&c->preferred, 0);
+	atomic_init(&c->stop_deadline_ms, 0);
+	ck_cancel_init(&c->stopping);
 	pthread_mutex_init(&c->watch_mu, NULL);
 
 	urls = ck_str_split(cfg->endpoints, ',', 0);
@@ -240,6 +245,7 @@ void ck_etcd_free(struct ck_etcd *c)
 	if (!c)
 		return;
 	ck_etcd_watch_poller_stop(c);
+	ck_cancel_release(&c->stopping);
 	pthread_mutex_destroy(&c->watch_mu);
 	free_endpoints(c);
 	free(c->endpoints);
@@ -329,10 +335,39 @@ static void attempt_release(struct attempt *a)
 	a->response = NULL;
 }
 
-/* One call on one channel, on its own completion queue, until deadline. */
-static void call_once(grpc_channel *ch, const char *method, grpc_slice payload,
+static int64_t monotonic_ms(gpr_timespec t)
+{
+	return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+/*
+ * Waits for the call's batch. In slices, so that a call still waiting when
+ * a shutting-down client's grace has passed is cancelled (etcd hangs).
+ */
+static grpc_event pluck_call(struct ck_etcd *c, grpc_completion_queue *cq, grpc_call *call,
+			     void *tag)
+{
+	bool cancelled = false;
+	for (;;) {
+		grpc_event ev = grpc_completion_queue_pluck(
+		    cq, tag, ck_etcd_deadline(CALL_WAIT_SLICE_MS), NULL);
+		if (ev.type != GRPC_QUEUE_TIMEOUT)
+			return ev;
+		if (!cancelled && ck_cancel_fired(&c->stopping) &&
+		    monotonic_ms(gpr_now(GPR_CLOCK_MONOTONIC)) >=
+			atomic_load(&c->stop_deadline_ms)) {
+			grpc_call_cancel_with_status(call, GRPC_STATUS_DEADLINE_EXCEEDED,
+						     "the etcd client is shutting down", NULL);
+			cancelled = true;
+		}
+	}
+}
+
+/* One call to one endpoint, on its own completion queue, until deadline. */
+static void call_once(struct ck_etcd *c, size_t ep, const char *method, grpc_slice payload,
 		      gpr_timespec deadline, struct attempt *a)
 {
+	grpc_channel *ch = c->eps[ep].channel;
 	grpc_completion_queue *cq = grpc_completion_queue_create_for_pluck(NULL);
 	grpc_call *call =
 	    grpc_channel_create_call(ch, NULL, GRPC_PROPAGATE_DEFAULTS, cq,
@@ -365,8 +400,7 @@ static void call_once(grpc_channel *ch, const char *method, grpc_slice payload,
 
 	grpc_call_error e = grpc_call_start_batch(call, ops, CK_ARRAY_SIZE(ops), tag, NULL);
 	if (e == GRPC_CALL_OK) {
-		grpc_event ev =
-		    grpc_completion_queue_pluck(cq, tag, gpr_inf_future(GPR_CLOCK_REALTIME), NULL);
+		grpc_event ev = pluck_call(c, cq, call, tag);
 		CK_BUG_ON(ev.type != GRPC_OP_COMPLETE);
 		a->details = grpc_slice_to_c_string(details);
 	} else {
@@ -390,11 +424,24 @@ static void call_once(grpc_channel *ch, const char *method, grpc_slice payload,
 	grpc_completion_queue_destroy(cq);
 }
 
-static void sleep_ms(unsigned ms)
+void ck_etcd_shutdown(struct ck_etcd *c, int grace_ms)
 {
-	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
-	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
-		;
+	if (!c)
+		return;
+	int64_t deadline = monotonic_ms(ck_etcd_deadline(grace_ms));
+	int64_t none = 0;
+	/* the first shutdown's deadline stands */
+	atomic_compare_exchange_strong(&c->stop_deadline_ms, &none, deadline);
+	ck_cancel_fire(&c->stopping);
+}
+
+/* Moves a failed attempt's outcome into *to (released first). */
+static void attempt_move(struct attempt *to, struct attempt *from)
+{
+	attempt_release(to);
+	*to = *from;
+	from->details = NULL;
+	from->response = NULL;
 }
 
 static int64_t ms_until(gpr_timespec deadline)
@@ -409,9 +456,17 @@ int ck_etcd_unary(struct ck_etcd *c, const char *method, const ProtobufCMessage 
 {
 	gpr_timespec deadline =
 	    ck_etcd_deadline(timeout_ms > 0 ? timeout_ms : c->request_timeout_ms);
+	if (ck_cancel_fired(&c->stopping)) {
+		gpr_timespec stop =
+		    gpr_time_from_millis(atomic_load(&c->stop_deadline_ms), GPR_CLOCK_MONOTONIC);
+		deadline = gpr_time_min(deadline, stop);
+	}
 	grpc_slice payload = ck_etcd_pack(req);
 	struct ck_etcd_backoff backoff;
 	struct attempt a = { GRPC_STATUS_OK, NULL, NULL };
+	/* the failure the call last retried after, and on which endpoint */
+	struct attempt cause = { GRPC_STATUS_OK, NULL, NULL };
+	size_t cause_ep = 0;
 	int r = 0;
 
 	ck_etcd_backoff_init(&backoff, CK_ETCD_RETRY_INITIAL_MS, CK_ETCD_RETRY_MAX_MS,
@@ -419,7 +474,7 @@ int ck_etcd_unary(struct ck_etcd *c, const char *method, const ProtobufCMessage 
 				 (uint64_t)gpr_now(GPR_CLOCK_MONOTONIC).tv_nsec);
 	for (unsigned attempt = 1;; attempt++) {
 		size_t ep = endpoint >= 0 ? (size_t)endpoint : ck_etcd_pick_endpoint(c);
-		call_once(c->eps[ep].channel, method, payload, deadline, &a);
+		call_once(c, ep, method, payload, deadline, &a);
 		if (a.status == GRPC_STATUS_OK) {
 			if (!a.response) {
 				r = ck_etcd_seterr(err, -EIO, "etcd '%s' %s: no response message",
@@ -437,25 +492,38 @@ int ck_etcd_unary(struct ck_etcd *c, const char *method, const ProtobufCMessage 
 		}
 		if (ck_etcd_endpoint_failed(a.status) && endpoint < 0)
 			ck_etcd_endpoint_down(c, ep);
-		if (ck_etcd_retryable(a.status, a.details, idempotent)) {
+		/* A client shutting down retries nothing: this answer is final, and
+		 * a shutdown during the wait ends it with this answer. */
+		if (ck_etcd_retryable(a.status, a.details, idempotent) &&
+		    !ck_cancel_fired(&c->stopping)) {
 			unsigned wait = ck_etcd_backoff_next(&backoff);
 			if (ms_until(deadline) > (int64_t)wait) {
 				ck_log_v(5, "etcd '%s' %s: attempt %u: %s: %s; retrying in %u ms",
 					 c->eps[ep].url, method, attempt,
 					 ck_etcd_status_name(a.status), a.details, wait);
-				attempt_release(&a);
-				sleep_ms(wait);
-				continue;
+				if (ck_cancel_sleep_ms(&c->stopping, wait) == 0) {
+					attempt_move(&cause, &a);
+					cause_ep = ep;
+					continue;
+				}
 			}
 		}
-		r = ck_etcd_seterr(err, ck_etcd_status_errno(a.status, a.details),
-				   "etcd '%s' %s: %s: %s", c->eps[ep].url, method,
-				   ck_etcd_status_name(a.status), a.details ? a.details : "");
+		/* A read the deadline cut short says why it was retrying (not when
+		 * a shutdown cancelled it: that answer stands). */
+		const struct attempt *f = &a;
+		if (cause_ep == ep && !ck_cancel_fired(&c->stopping) &&
+		    ck_etcd_deadline_keeps_cause(a.status, cause.status, idempotent))
+			f = &cause;
+		r = ck_etcd_seterr(err, ck_etcd_status_errno(f->status, f->details),
+				   "etcd '%s' %s: %s: %s%s", c->eps[ep].url, method,
+				   ck_etcd_status_name(f->status), f->details ? f->details : "",
+				   f == &cause ? " (retried until the deadline)" : "");
 		ck_log_v(4, "%s", err ? err->message : method);
 		goto out;
 	}
 out:
 	attempt_release(&a);
+	attempt_release(&cause);
 	grpc_slice_unref(payload);
 	return r;
 }

@@ -21,11 +21,13 @@
  *    a read (Range, Status, LeaseTimeToLive) is also retried after any
  *    UNAVAILABLE answer. A write that may have been applied is never retried
  *    here: the caller decides (the storage layer re-reads and retries its
- *    compare-and-swap transactions).
+ *    compare-and-swap transactions). A client that is shutting down
+ *    (ck_etcd_shutdown) retries nothing.
  *  - Errors are 0 or a negative errno, and when err is non-NULL its message
  *    names the endpoint, the method and what failed:
  *      -ETIMEDOUT     the deadline passed (DEADLINE_EXCEEDED)
- *      -EHOSTUNREACH  no endpoint answered (UNAVAILABLE)
+ *      -EHOSTUNREACH  no endpoint answered (UNAVAILABLE), also when a read
+ *                     retried after that runs into its deadline
  *      -EKEYEXPIRED   the requested revision was compacted
  *      -EOVERFLOW     the requested revision is in the future
  *      -ENOENT        etcd said NOT_FOUND (an unknown lease)
@@ -80,6 +82,18 @@ struct ck_etcd_config {
 int ck_etcd_new(const struct ck_etcd_config *cfg, struct ck_etcd **ret, struct ck_etcd_err *err);
 /* Frees the client. Every watch on it must have been stopped. NULL-safe. */
 void ck_etcd_free(struct ck_etcd *c);
+
+/*
+ * Begins the client's shutdown, for a server that is stopping: from now on
+ * no call is retried (the first failure is final, so that nothing waits for
+ * an etcd that is gone), a retry wait in progress ends at once with the
+ * failure it followed, and no call waits past grace_ms from the first
+ * ck_etcd_shutdown() (one still waiting then fails with -ETIMEDOUT, "the
+ * etcd client is shutting down"). With etcd healthy
+ * every call still works as before, so a stopping server's last writes go
+ * through. Watches are unaffected (stop them). Idempotent; NULL-safe.
+ */
+void ck_etcd_shutdown(struct ck_etcd *c, int grace_ms);
 
 /* The endpoint list as configured (borrowed). */
 const char *ck_etcd_endpoints(const struct ck_etcd *c);

@@ -12,6 +12,7 @@
 #include <stdbool.h>
 
 #include "storage/etcd3/etcd3.h"
+#include "util/cancel.h"
 
 struct ck_etcd_endpoint {
 	char *url;    /* as configured, for messages */
@@ -20,8 +21,9 @@ struct ck_etcd_endpoint {
 };
 
 /*
- * Immutable after ck_etcd_new() except `preferred`, which is atomic, and the
- * watch poller, which the first watch starts (watch.c).
+ * Immutable after ck_etcd_new() except `preferred` and `stop_deadline_ms`,
+ * which are atomic, `stopping`, which guards itself, and the watch poller,
+ * which the first watch starts (watch.c).
  */
 struct ck_etcd {
 	char *endpoints;
@@ -29,6 +31,11 @@ struct ck_etcd {
 	size_t n_eps;
 	atomic_size_t preferred;
 	int request_timeout_ms;
+	/* Fired by ck_etcd_shutdown(): no more retries, retry waits end. */
+	struct ck_cancel stopping;
+	/* Set before `stopping` fires: the GPR_CLOCK_MONOTONIC time in ms that
+	 * no call started after the shutdown waits past. */
+	_Atomic int64_t stop_deadline_ms;
 
 	pthread_mutex_t watch_mu; /* guards the three fields below */
 	/* The one completion queue every watch stream of this client uses,
@@ -55,8 +62,9 @@ void ck_etcd_endpoint_down(struct ck_etcd *c, size_t index);
 /*
  * One unary call with the client's policy: packs req, sends it to the picked
  * endpoint, retries as etcd3.h says (idempotent: a read) until the deadline
- * timeout_ms from now, and unpacks the answer with resp_desc. The caller
- * owns *ret. endpoint >= 0 pins the call to that endpoint (no failover).
+ * timeout_ms from now (no retry once the client shuts down), and unpacks the
+ * answer with resp_desc. The caller owns *ret. endpoint >= 0 pins the call
+ * to that endpoint (no failover).
  */
 int ck_etcd_unary(struct ck_etcd *c, const char *method, const ProtobufCMessage *req,
 		  const ProtobufCMessageDescriptor *resp_desc, bool idempotent, int timeout_ms,

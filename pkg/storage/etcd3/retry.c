@@ -58,6 +58,12 @@ bool ck_etcd_endpoint_failed(int grpc_status)
 	return grpc_status == GRPC_STATUS_UNAVAILABLE;
 }
 
+bool ck_etcd_deadline_keeps_cause(int grpc_status, int cause_status, bool idempotent)
+{
+	return grpc_status == GRPC_STATUS_DEADLINE_EXCEEDED && idempotent &&
+	       cause_status == GRPC_STATUS_UNAVAILABLE;
+}
+
 int ck_etcd_status_errno(int grpc_status, const char *details)
 {
 	const char *d = details ? details : "";

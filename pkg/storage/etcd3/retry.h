@@ -44,6 +44,17 @@ void ck_etcd_backoff_reset(struct ck_etcd_backoff *b);
 bool ck_etcd_retryable(int grpc_status, const char *details, bool idempotent);
 /* Whether this failure says the endpoint is down (switch endpoints). */
 bool ck_etcd_endpoint_failed(int grpc_status);
+/*
+ * Whether a call whose last attempt ended in grpc_status reports instead the
+ * failure that made it retry (cause_status, seen on the same endpoint by an
+ * earlier attempt of the call): a read retried after UNAVAILABLE whose last
+ * attempt ran into the deadline. The deadline only cut the retries short;
+ * whether that last attempt fails fast (UNAVAILABLE) or waits out the
+ * deadline (a late wake-up from the backoff, a reconnection in progress)
+ * depends on scheduling, and the caller should not see that. A write keeps
+ * DEADLINE_EXCEEDED: its last attempt may have been applied.
+ */
+bool ck_etcd_deadline_keeps_cause(int grpc_status, int cause_status, bool idempotent);
 
 /* The errno (negative) for a gRPC status and etcd's message; 0 for OK. */
 int ck_etcd_status_errno(int grpc_status, const char *details);
