@@ -418,6 +418,14 @@ bool ck_informer_handler_has_synced(struct ck_informer_handler *reg)
 	return synced;
 }
 
+int ck_informer_set_transform(struct ck_informer *inf, ck_transform_fn fn)
+{
+	pthread_mutex_lock(&inf->mu);
+	int r = inf->started ? -EBUSY : ck_reflector_set_transform(inf->reflector, fn);
+	pthread_mutex_unlock(&inf->mu);
+	return r;
+}
+
 int ck_informer_start(struct ck_informer *inf)
 {
 	pthread_mutex_lock(&inf->mu);

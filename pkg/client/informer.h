@@ -87,6 +87,8 @@ int ck_informer_add_handler(struct ck_informer *inf, const struct ck_event_handl
 void ck_informer_remove_handler(struct ck_informer *inf, struct ck_informer_handler *reg);
 bool ck_informer_handler_has_synced(struct ck_informer_handler *reg);
 
+/* Sets the reflector's transform (reflector.h; NULL: none); -EBUSY once started. */
+int ck_informer_set_transform(struct ck_informer *inf, ck_transform_fn fn);
 /* Starts the reflector and the dispatch thread; -EALREADY when running. */
 int ck_informer_start(struct ck_informer *inf);
 /* Stops both threads; pending notifications are dropped. Idempotent. Not from a handler. */

@@ -42,6 +42,14 @@ struct ck_reflector_sink {
 	void *ctx;
 };
 
+/*
+ * Changes an object before it reaches the sink (upstream's TransformFunc):
+ * every list item and watch event object, in place, on the reflector's
+ * thread. For dropping what nobody in the process reads (a scheduler has
+ * no use for managedFields) so that the store does not keep it.
+ */
+typedef void (*ck_transform_fn)(json_object *obj);
+
 struct ck_reflector_options {
 	struct ck_client *client; /* borrowed; outlives the reflector */
 	const char *group;	  /* "" or NULL: core */
@@ -67,6 +75,8 @@ struct ck_reflector_stats {
 
 /* Strings in opts are copied. The caller owns *ret. */
 int ck_reflector_new(const struct ck_reflector_options *opts, struct ck_reflector **ret);
+/* Sets the transform (NULL: none); -EBUSY once started. */
+int ck_reflector_set_transform(struct ck_reflector *r, ck_transform_fn fn);
 /* Starts the thread; -EALREADY when started. */
 int ck_reflector_start(struct ck_reflector *r);
 /* Stops the thread and waits for it (an ongoing request is cancelled at once). */

@@ -88,34 +88,42 @@ struct ck_sched_affinity_terms {
 	size_t n;
 };
 
+/*
+ * What the scheduler keeps of a pod version: the pod object itself is not
+ * kept (the informer's store has it), only what scheduling reads.
+ */
 struct ck_sched_pod {
 	atomic_int refs;
-	json_object *obj; /* owned copy of the pod without managedFields, read only */
-	char *key;	  /* namespace/name */
-	/* Borrowed from obj: */
+	char *key;     /* namespace/name */
+	char *strings; /* owns the strings below and images[i] */
 	const char *ns, *name, *uid, *node_name, *scheduler_name, *nominated_node_name;
-	json_object *labels;
+	json_object *labels;  /* owned (compact) copy of metadata.labels; NULL when none */
+	uint64_t spec_digest; /* of spec and labels: equal digests, nothing to reschedule for */
 	int32_t priority;
 	bool preempt_never;  /* preemptionPolicy: Never */
 	bool terminating;    /* deletionTimestamp set */
 	bool gated;	     /* schedulingGates not empty */
 	bool has_controller; /* an ownerReference with controller: true */
-	struct ck_api_resources req, req_non_zero;
+	struct ck_api_resources req;
+	/* cpu and memory of req with the scheduler's defaults for containers asking none
+	 * (upstream's NonZeroRequested): ck_sched_pod_non_zero_requests */
+	int64_t non_zero_milli_cpu, non_zero_memory;
 	struct ck_sched_host_port *ports;
 	size_t n_ports;
 	struct ck_api_toleration *tolerations;
 	size_t n_tolerations;
 	struct ck_api_node_affinity node_affinity;
-	const char **images; /* borrowed from obj */
+	const char **images; /* in strings */
 	size_t n_images;
 	struct ck_sched_spread *spread;
 	size_t n_spread;
 	struct ck_sched_affinity_terms affinity_req, affinity_pref, anti_req, anti_pref;
 };
 
-/* Builds the compact pod from obj (copied, but for metadata.managedFields). Owned:
- * ck_sched_pod_unref. */
+/* Builds the compact pod from obj (borrowed, not kept). Owned: ck_sched_pod_unref. */
 struct ck_sched_pod *ck_sched_pod_new(json_object *obj);
+/* The pod's requests with the non-zero cpu and memory into *ret. */
+void ck_sched_pod_non_zero_requests(const struct ck_sched_pod *p, struct ck_api_resources *ret);
 struct ck_sched_pod *ck_sched_pod_ref(struct ck_sched_pod *p);
 void ck_sched_pod_unref(struct ck_sched_pod *p);
 /* Whether an affinity term selects pod (namespace and labels). owner_ns: the term's pod's

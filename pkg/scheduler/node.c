@@ -93,8 +93,10 @@ void ck_sched_node_add_pod(struct ck_sched_node *n, struct ck_sched_pod *p)
 		n->pods = ck_realloc(n->pods, n->cap_pods * sizeof(*n->pods));
 	}
 	n->pods[n->n_pods++] = ck_sched_pod_ref(p);
+	struct ck_api_resources non_zero;
+	ck_sched_pod_non_zero_requests(p, &non_zero);
 	ck_api_resources_add(&n->requested, &p->req);
-	ck_api_resources_add(&n->non_zero_requested, &p->req_non_zero);
+	ck_api_resources_add(&n->non_zero_requested, &non_zero);
 	if (has_pod_affinity(p))
 		n->n_pods_with_affinity++;
 	n->generation++;
@@ -106,8 +108,10 @@ bool ck_sched_node_remove_pod(struct ck_sched_node *n, const char *key)
 		struct ck_sched_pod *p = n->pods[i];
 		if (!ck_streq(p->key, key))
 			continue;
+		struct ck_api_resources non_zero;
+		ck_sched_pod_non_zero_requests(p, &non_zero);
 		ck_api_resources_sub(&n->requested, &p->req);
-		ck_api_resources_sub(&n->non_zero_requested, &p->req_non_zero);
+		ck_api_resources_sub(&n->non_zero_requested, &non_zero);
 		if (has_pod_affinity(p))
 			n->n_pods_with_affinity--;
 		n->pods[i] = n->pods[--n->n_pods];

@@ -6,6 +6,10 @@
 #include "apimachinery/labels.h"
 #include "apimachinery/object.h"
 #include "scheduler/framework.h"
+#include "util/buf.h"
+#include "util/hashmap.h"
+#include "util/json_parse.h"
+#include "util/json_write.h"
 #include "util/str.h"
 
 enum ck_sched_code ck_sched_status_fail(struct ck_sched_status *st, enum ck_sched_code code,
@@ -44,17 +48,6 @@ static void add_ports(struct ck_sched_pod *p, json_object *containers)
 			snprintf(h->protocol, sizeof(h->protocol), "%s", *proto ? proto : "TCP");
 			snprintf(h->host_ip, sizeof(h->host_ip), "%s", str(port, "hostIP"));
 		}
-	}
-}
-
-static void add_images(struct ck_sched_pod *p, json_object *containers)
-{
-	for (size_t i = 0; i < ck_obj_array_len(containers); i++) {
-		const char *img = str(json_object_array_get_idx(containers, i), "image");
-		if (!*img)
-			continue;
-		p->images = ck_realloc(p->images, (p->n_images + 1) * sizeof(*p->images));
-		p->images[p->n_images++] = img;
 	}
 }
 
@@ -126,48 +119,123 @@ static void spread_from_json(struct ck_sched_pod *p, json_object *arr)
 }
 
 /*
- * A copy of the pod without metadata.managedFields (owned): nothing in the
- * scheduler reads them, and they are about a third of a pod's JSON values,
- * copied twice per pod (when it arrives and when its binding is confirmed).
+ * The pod's strings the scheduler keeps (its key, names, images), copied
+ * into one block: the pod itself is not kept. A scheduler holds a version
+ * of every pending and every assigned pod, and a json-c copy of one cost
+ * about 14 KiB, where these cost a few hundred bytes.
  */
-static json_object *copy_for_scheduling(json_object *obj)
+enum {
+	S_NS,
+	S_NAME,
+	S_UID,
+	S_NODE_NAME,
+	S_SCHEDULER_NAME,
+	S_NOMINATED,
+	S_IMAGES, /* the images follow */
+};
+
+/* Copies src[0..n) into one block (owned, returned) and points ret[i] at each copy. */
+static char *pack_strings(const char *const *src, size_t n, const char **ret)
 {
-	if (!json_object_is_type(obj, json_type_object))
-		return ck_obj_copy(obj);
-	json_object *out = json_object_new_object();
-	json_object_object_foreach (obj, k, v) {
-		if (!ck_streq(k, "metadata") || !json_object_is_type(v, json_type_object)) {
-			json_object_object_add(out, k, ck_obj_copy(v));
-			continue;
-		}
-		json_object *md = json_object_new_object();
-		json_object_object_foreach (v, mk, mv)
-			if (!ck_streq(mk, "managedFields"))
-				json_object_object_add(md, mk, ck_obj_copy(mv));
-		json_object_object_add(out, k, md);
+	size_t total = 0;
+	for (size_t i = 0; i < n; i++)
+		total += strlen(src[i]) + 1;
+	char *block = ck_malloc(total ? total : 1), *at = block;
+	for (size_t i = 0; i < n; i++) {
+		size_t len = strlen(src[i]) + 1;
+		memcpy(at, src[i], len);
+		ret[i] = at;
+		at += len;
 	}
-	return out;
+	return block;
+}
+
+/* The container images of the pod (init containers first), borrowed from obj. */
+static size_t collect_images(json_object *spec, const char ***ret)
+{
+	json_object *lists[] = { ck_obj_get(spec, "initContainers"),
+				 ck_obj_get(spec, "containers") };
+	size_t n = 0, cap = 0;
+	const char **out = NULL;
+	for (size_t l = 0; l < CK_ARRAY_SIZE(lists); l++) {
+		for (size_t i = 0; i < ck_obj_array_len(lists[l]); i++) {
+			const char *img = str(json_object_array_get_idx(lists[l], i), "image");
+			if (!*img)
+				continue;
+			if (n == cap) {
+				cap = cap ? 2 * cap : 4;
+				out = ck_realloc(out, cap * sizeof(*out));
+			}
+			out[n++] = img;
+		}
+	}
+	*ret = out;
+	return n;
+}
+
+/*
+ * A digest of what makes an update worth a new scheduling attempt (spec and
+ * labels, as the queue compares them), keys sorted so that their order
+ * does not count.
+ */
+static uint64_t spec_digest(json_object *spec, json_object *labels)
+{
+	struct ck_buf b;
+	ck_buf_init(&b, 0);
+	ck_json_write_go(&b, spec, NULL);
+	ck_buf_addc(&b, '\n');
+	ck_json_write_go(&b, labels, NULL);
+	uint64_t h = ck_hash_str(b.data ? b.data : "");
+	ck_buf_release(&b);
+	return h;
+}
+
+/* A compact copy of a small object kept long (owned), or NULL. */
+static json_object *copy_compact(json_object *obj)
+{
+	json_object *c = obj ? ck_obj_copy(obj) : NULL;
+	ck_json_compact(c);
+	return c;
 }
 
 struct ck_sched_pod *ck_sched_pod_new(json_object *obj)
 {
 	struct ck_sched_pod *p = ck_calloc(1, sizeof(*p));
 	atomic_init(&p->refs, 1);
-	p->obj = copy_for_scheduling(obj);
-	json_object *meta = ck_obj_get(p->obj, "metadata"), *spec = ck_obj_get(p->obj, "spec");
-	json_object *status = ck_obj_get(p->obj, "status");
-	p->ns = str(meta, "namespace");
-	p->name = str(meta, "name");
-	p->uid = str(meta, "uid");
+	json_object *meta = ck_obj_get(obj, "metadata"), *spec = ck_obj_get(obj, "spec");
+	json_object *status = ck_obj_get(obj, "status");
+	const char *scheduler_name = str(spec, "schedulerName");
+	const char **images = NULL;
+	size_t n_images = collect_images(spec, &images);
+	const char **strs = ck_calloc(S_IMAGES + n_images, sizeof(*strs));
+	strs[S_NS] = str(meta, "namespace");
+	strs[S_NAME] = str(meta, "name");
+	strs[S_UID] = str(meta, "uid");
+	strs[S_NODE_NAME] = str(spec, "nodeName");
+	strs[S_SCHEDULER_NAME] = *scheduler_name ? scheduler_name : "default-scheduler";
+	strs[S_NOMINATED] = str(status, "nominatedNodeName");
+	if (n_images)
+		memcpy(&strs[S_IMAGES], images, n_images * sizeof(*images));
+	p->strings = pack_strings(strs, S_IMAGES + n_images, strs);
+	p->ns = strs[S_NS];
+	p->name = strs[S_NAME];
+	p->uid = strs[S_UID];
+	p->node_name = strs[S_NODE_NAME];
+	p->scheduler_name = strs[S_SCHEDULER_NAME];
+	p->nominated_node_name = strs[S_NOMINATED];
+	if (n_images) {
+		memmove(strs, &strs[S_IMAGES], n_images * sizeof(*strs));
+		p->images = ck_realloc(strs, n_images * sizeof(*strs));
+		p->n_images = n_images;
+	} else {
+		free(strs);
+	}
+	free(images);
 	size_t kl = strlen(p->ns) + strlen(p->name) + 2;
 	p->key = ck_malloc(kl);
 	snprintf(p->key, kl, "%s/%s", p->ns, p->name);
-	p->labels = ck_obj_get(meta, "labels");
-	p->node_name = str(spec, "nodeName");
-	p->scheduler_name = str(spec, "schedulerName");
-	if (!*p->scheduler_name)
-		p->scheduler_name = "default-scheduler";
-	p->nominated_node_name = str(status, "nominatedNodeName");
+	p->labels = copy_compact(ck_obj_get(meta, "labels"));
+	p->spec_digest = spec_digest(spec, p->labels);
 	p->priority = json_object_get_int(ck_obj_get(spec, "priority"));
 	p->preempt_never = ck_streq(str(spec, "preemptionPolicy"), "Never");
 	p->terminating =
@@ -179,14 +247,16 @@ struct ck_sched_pod *ck_sched_pod_new(json_object *obj)
 		if (json_object_get_boolean(
 			ck_obj_get(json_object_array_get_idx(owners, i), "controller")))
 			p->has_controller = true;
-	ck_api_pod_requests(p->obj, &p->req, &p->req_non_zero);
+	struct ck_api_resources non_zero;
+	ck_api_pod_requests(obj, &p->req, &non_zero);
+	p->non_zero_milli_cpu = non_zero.milli_cpu;
+	p->non_zero_memory = non_zero.memory;
 	add_ports(p, ck_obj_get(spec, "initContainers"));
 	add_ports(p, ck_obj_get(spec, "containers"));
-	add_images(p, ck_obj_get(spec, "initContainers"));
-	add_images(p, ck_obj_get(spec, "containers"));
 	ck_api_tolerations_from_json(ck_obj_get(spec, "tolerations"), &p->tolerations,
 				     &p->n_tolerations);
-	ck_api_node_affinity_from_pod(p->obj, &p->node_affinity);
+	ck_api_node_affinity_from_pod(obj, &p->node_affinity);
+	ck_json_compact(p->node_affinity.node_selector);
 	spread_from_json(p, ck_obj_get(spec, "topologySpreadConstraints"));
 	json_object *aff = ck_obj_get(spec, "affinity");
 	json_object *pa = ck_obj_get(aff, "podAffinity"), *paa = ck_obj_get(aff, "podAntiAffinity");
@@ -201,6 +271,13 @@ struct ck_sched_pod *ck_sched_pod_new(json_object *obj)
 	return p;
 }
 
+void ck_sched_pod_non_zero_requests(const struct ck_sched_pod *p, struct ck_api_resources *ret)
+{
+	*ret = p->req; /* the defaults change cpu and memory only */
+	ret->milli_cpu = p->non_zero_milli_cpu;
+	ret->memory = p->non_zero_memory;
+}
+
 struct ck_sched_pod *ck_sched_pod_ref(struct ck_sched_pod *p)
 {
 	atomic_fetch_add(&p->refs, 1);
@@ -212,6 +289,7 @@ void ck_sched_pod_unref(struct ck_sched_pod *p)
 	if (!p || atomic_fetch_sub(&p->refs, 1) != 1)
 		return;
 	free(p->key);
+	free(p->strings);
 	free(p->ports);
 	free(p->images);
 	ck_api_tolerations_free(p->tolerations, p->n_tolerations);
@@ -225,7 +303,7 @@ void ck_sched_pod_unref(struct ck_sched_pod *p)
 	terms_release(&p->affinity_pref);
 	terms_release(&p->anti_req);
 	terms_release(&p->anti_pref);
-	json_object_put(p->obj);
+	json_object_put(p->labels);
 	free(p);
 }
 

@@ -212,16 +212,7 @@ void ck_sched_queue_add(struct ck_sched_queue *q, struct ck_sched_pod *pod)
 /* Whether the update could change the scheduling outcome (upstream isPodUpdated, roughly). */
 static bool spec_changed(const struct ck_sched_pod *a, const struct ck_sched_pod *b)
 {
-	json_object *sa = NULL, *sb = NULL, *ma = NULL, *mb = NULL, *la = NULL, *lb = NULL;
-	json_object_object_get_ex(a->obj, "spec", &sa);
-	json_object_object_get_ex(b->obj, "spec", &sb);
-	if (!json_object_equal(sa, sb))
-		return true;
-	json_object_object_get_ex(a->obj, "metadata", &ma);
-	json_object_object_get_ex(b->obj, "metadata", &mb);
-	json_object_object_get_ex(ma, "labels", &la);
-	json_object_object_get_ex(mb, "labels", &lb);
-	return !json_object_equal(la, lb);
+	return a->spec_digest != b->spec_digest;
 }
 
 void ck_sched_queue_update(struct ck_sched_queue *q, struct ck_sched_pod *pod)

@@ -86,6 +86,18 @@ static size_t profile_index(const struct ck_scheduler *s, const char *name)
 
 /* ---- informer handlers ------------------------------------------------------------- */
 
+/*
+ * The pod informer's transform, as upstream's scheduler: nothing here reads
+ * metadata.managedFields, about half of a pod's JSON values, so its store
+ * does not keep them.
+ */
+static void drop_managed_fields(json_object *pod)
+{
+	json_object *meta = ck_obj_get(pod, "metadata");
+	if (json_object_is_type(meta, json_type_object))
+		json_object_object_del(meta, "managedFields");
+}
+
 static bool terminal(json_object *obj)
 {
 	const char *phase = ck_obj_path_str(obj, "status.phase");
@@ -309,24 +321,41 @@ static void observe_attempt(struct ck_scheduler *s, const char *profile, const c
 			  (double)(ck_time_mono_ns() - start_ns) / 1e9);
 }
 
-/* Patches PodScheduled=False/Unschedulable (and nominatedNodeName) unless already so. */
+/* The PodScheduled condition of the pod the informer holds now, against the one to write. */
+struct cond_check {
+	const char *reason, *message; /* to write */
+	bool is_false;		      /* the pod's PodScheduled is False */
+	bool same;		      /* ... with that reason and message */
+};
+
+static void check_condition(void *ctx, const char *key, json_object *obj)
+{
+	(void)key;
+	struct cond_check *cc = ctx;
+	json_object *conds = ck_obj_path(obj, "status.conditions");
+	for (size_t i = 0; i < ck_obj_array_len(conds); i++) {
+		json_object *c = json_object_array_get_idx(conds, i);
+		if (!ck_streq(ck_obj_path_str(c, "type"), "PodScheduled"))
+			continue;
+		const char *status = ck_obj_path_str(c, "status");
+		cc->is_false = status && ck_streq(status, "False");
+		cc->same = cc->is_false &&
+			   ck_streq(ck_obj_path_str(c, "reason") ?: "", cc->reason) &&
+			   ck_streq(ck_obj_path_str(c, "message") ?: "", cc->message);
+	}
+}
+
+/*
+ * Patches PodScheduled=False/Unschedulable (and nominatedNodeName) unless
+ * the pod's latest version (the informer's) already says so.
+ */
 static void update_pod_condition(struct ck_scheduler *s, const struct ck_sched_pod *pod,
 				 const char *reason, const char *message, const char *nominated)
 {
-	json_object *conds = ck_obj_path(pod->obj, "status.conditions"), *cur = NULL;
-	for (size_t i = 0; conds && json_object_is_type(conds, json_type_array) &&
-			   i < json_object_array_length(conds);
-	     i++) {
-		json_object *c = json_object_array_get_idx(conds, i);
-		if (ck_streq(ck_obj_path_str(c, "type"), "PodScheduled"))
-			cur = c;
-	}
-	const char *cur_status = cur ? ck_obj_path_str(cur, "status") : NULL;
-	bool same = cur && cur_status && ck_streq(cur_status, "False") &&
-		    ck_streq(ck_obj_path_str(cur, "reason") ?: "", reason) &&
-		    ck_streq(ck_obj_path_str(cur, "message") ?: "", message);
+	struct cond_check cc = { .reason = reason, .message = message };
+	ck_store_with(ck_informer_store(s->pods), pod->key, check_condition, &cc);
 	bool nominate = nominated && !ck_streq(pod->nominated_node_name, nominated);
-	if (same && !nominate)
+	if (cc.same && !nominate)
 		return;
 	json_object *cond = json_object_new_object();
 	json_object_object_add(cond, "type", json_object_new_string("PodScheduled"));
@@ -334,7 +363,7 @@ static void update_pod_condition(struct ck_scheduler *s, const struct ck_sched_p
 	json_object_object_add(cond, "reason", json_object_new_string(reason));
 	json_object_object_add(cond, "message", json_object_new_string(message));
 	json_object_object_add(cond, "lastProbeTime", NULL);
-	if (!cur_status || !ck_streq(cur_status, "False")) {
+	if (!cc.is_false) {
 		char ts[CK_TIME_BUF];
 		ck_time_format(ck_time_now_ns(), CK_TIME_SECONDS, ts);
 		json_object_object_add(cond, "lastTransitionTime", json_object_new_string(ts));
@@ -617,6 +646,7 @@ int ck_scheduler_new(struct ck_sched_config *cfg, struct ck_client *client,
 	s->factory =
 	    ck_informer_factory_new(&(struct ck_informer_factory_options){ .client = client });
 	s->pods = ck_informer_factory_get(s->factory, "", "v1", "pods");
+	ck_informer_set_transform(s->pods, drop_managed_fields);
 	s->nodes = ck_informer_factory_get(s->factory, "", "v1", "nodes");
 	/* DefaultPreemption's lister; no handlers (budgets do not requeue pods) */
 	s->pdbs = ck_informer_factory_get(s->factory, "policy", "v1", "poddisruptionbudgets");

@@ -805,6 +805,62 @@ START_TEST(test_informer_converges_through_410)
 }
 END_TEST
 
+/* ---- transforms ---------------------------------------------------------------------------- */
+
+/* Drops data (what a process might not need) and marks the object. */
+static void drop_data(json_object *obj)
+{
+	json_object_object_del(obj, "data");
+	json_object_object_add(obj, "transformed", json_object_new_boolean(1));
+}
+
+static bool transformed(void *ctx, const char *key, json_object *obj)
+{
+	(void)key;
+	int *n = ctx;
+	if (!ck_obj_get(obj, "data") && json_object_get_boolean(ck_obj_get(obj, "transformed")))
+		(*n)++;
+	return true;
+}
+
+/* Every object the store holds, listed or watched, is the transform's output. */
+START_TEST(test_informer_transform)
+{
+	make_namespace(client, "tf");
+	free(put_cm(client, "tf", "a", "0", false));
+	free(put_cm(client, "tf", "b", "0", false));
+	struct ck_informer_options o = {
+		.client = client, .version = "v1", .resource = "configmaps", .namespace = "tf"
+	};
+	struct ck_informer *inf = NULL;
+	ck_assert_int_eq(ck_informer_new(&o, &inf), 0);
+	ck_assert_int_eq(ck_informer_set_transform(inf, drop_data), 0);
+	ck_assert_int_eq(ck_informer_start(inf), 0);
+	ck_assert_int_eq(ck_informer_set_transform(inf, NULL), -EBUSY);
+	ck_assert_int_eq(ck_informer_wait_for_sync(inf, NULL, 20000), 0);
+	free(put_cm(client, "tf", "c", "0", false));
+	char *rv_a = put_cm(client, "tf", "a", "1", true); /* a MODIFIED event */
+	double deadline = ck_test_now_ms() + ck_test_timeout(20) * 1000;
+	int n = 0;
+	for (;;) {
+		json_object *a = NULL;
+		bool updated = ck_store_get(ck_informer_store(inf), "tf/a", &a) == 0 &&
+			       ck_store_len(ck_informer_store(inf)) == 3 &&
+			       ck_streq(ck_obj_resource_version(a), rv_a);
+		json_object_put(a);
+		n = 0;
+		ck_store_foreach(ck_informer_store(inf), transformed, &n);
+		if (n == 3 && updated)
+			break;
+		ck_assert_msg(ck_test_now_ms() < deadline, "%d of %zu objects transformed", n,
+			      ck_store_len(ck_informer_store(inf)));
+		sleep_ms(50);
+	}
+	free(rv_a);
+	ck_informer_free(inf);
+}
+END_TEST
+
 /* ---- resync, late handlers, indexes, the factory ------------------------------------------ */
 
 static char **by_value(json_object *obj)
@@ -1333,6 +1389,7 @@ Suite *ck_test_suite_client(void)
 	tcase_add_test(tc, test_rest_errors_are_the_servers_status);
 	tcase_add_test(tc, test_tls_verification);
 	tcase_add_test(tc, test_informer_converges_through_410);
+	tcase_add_test(tc, test_informer_transform);
 	tcase_add_test(tc, test_resync_late_handlers_and_factory);
 	tcase_add_test(tc, test_workqueue_eight_workers);
 	tcase_add_test(tc, test_leader_election);

@@ -141,7 +141,12 @@ int64_t ck_sched_resource_scorer_score(void *priv, const struct ck_sched_cycle *
 	int64_t requested[CK_SCHED_MAX_SCORED_RESOURCES], alloc[CK_SCHED_MAX_SCORED_RESOURCES];
 	const struct ck_api_resources *node_req =
 	    s->use_requested ? &node->requested : &node->non_zero_requested;
-	const struct ck_api_resources *pod_req = s->use_requested ? &pod->req : &pod->req_non_zero;
+	struct ck_api_resources non_zero;
+	const struct ck_api_resources *pod_req = &pod->req;
+	if (!s->use_requested) {
+		ck_sched_pod_non_zero_requests(pod, &non_zero);
+		pod_req = &non_zero;
+	}
 	for (int i = 0; i < s->n_resources; i++) {
 		const struct ck_sched_resource_spec *spec = &s->resources[i];
 		int64_t pr = pick(pod_req, spec);
