@@ -156,17 +156,22 @@ char *ck_describe_selector(json_object *label_selector, const char *if_empty)
 	return s;
 }
 
-char *ck_describe_controller(json_object *obj)
+void ck_describe_controlled_by(struct ck_tabwriter *w, json_object *obj)
 {
 	json_object *ref = ck_obj_controller_ref(obj);
-	if (!ref)
-		return NULL;
-	struct ck_buf b = CK_BUF_INIT;
-	const char *kind = ck_obj_path_str(ref, "kind"), *name = ck_obj_path_str(ref, "name");
-	ck_buf_addf(&b, "%s/%s", kind ? kind : "", name ? name : "");
-	return ck_buf_detach(&b, NULL);
+	if (ref)
+		ck_tabwriter_printf(w, "Controlled By:\t%s/%s\n",
+				    ck_obj_path_str_or(ref, "kind", ""),
+				    ck_obj_path_str_or(ref, "name", ""));
 }
 
+void ck_describe_optional(struct ck_tabwriter *w, const char *title, json_object *obj,
+			  const char *path)
+{
+	const char *s = ck_obj_path_str_or(obj, path, "");
+	if (s[0])
+		ck_tabwriter_printf(w, "%s:\t%s\n", title, s);
+}
 static const char *event_last(json_object *e)
 {
 	const char *t = ck_obj_path_str(e, "lastTimestamp");

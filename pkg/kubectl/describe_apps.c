@@ -264,10 +264,7 @@ int ck_describe_replicaset(struct ck_describe *d, json_object *rs)
 	free(s);
 	ck_describe_labels(w, "Labels", ck_obj_labels(rs));
 	ck_describe_annotations(w, "Annotations", ck_obj_annotations(rs));
-	s = ck_describe_controller(rs);
-	if (s)
-		ck_tabwriter_printf(w, "Controlled By:\t%s\n", s);
-	free(s);
+	ck_describe_controlled_by(w, rs);
 	ck_tabwriter_printf(w, "Replicas:\t%lld current / %lld desired\n",
 			    (long long)ck_describe_int(rs, "status.replicas"),
 			    (long long)ck_describe_int(rs, "spec.replicas"));

@@ -60,10 +60,7 @@ int ck_describe_job(struct ck_describe *d, json_object *job)
 	free(s);
 	ck_describe_labels(w, "Labels", ck_obj_labels(job));
 	ck_describe_annotations(w, "Annotations", ck_obj_annotations(job));
-	s = ck_describe_controller(job);
-	if (s)
-		ck_tabwriter_printf(w, "Controlled By:\t%s\n", s);
-	free(s);
+	ck_describe_controlled_by(w, job);
 	optional_int(w, "Parallelism", spec, "parallelism", "", false);
 	optional_int(w, "Completions", spec, "completions", "", true);
 	const char *mode = ck_obj_path_str(spec, "completionMode");

@@ -65,8 +65,12 @@ void ck_describe_time(const char *t, char out[CK_DESCRIBE_TIME_BUF]);
  */
 char *ck_describe_selector(json_object *label_selector, const char *if_empty);
 
-/* "Kind/name" of obj's controller (owned), or NULL. */
-char *ck_describe_controller(json_object *obj);
+/* "Controlled By:\tKind/name" of obj's controller, when it has one. */
+void ck_describe_controlled_by(struct ck_tabwriter *w, json_object *obj);
+
+/* "title:\tvalue" of the string at path in obj, when it is set and not empty. */
+void ck_describe_optional(struct ck_tabwriter *w, const char *title, json_object *obj,
+			  const char *path);
 
 /* DescribeEvents for the events about obj (its kind, name, namespace and uid). */
 int ck_describe_events(struct ck_describe *d, json_object *obj);

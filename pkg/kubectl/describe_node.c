@@ -333,9 +333,7 @@ int ck_describe_node(struct ck_describe *d, json_object *node)
 	for (size_t i = 0; i < CK_ARRAY_SIZE(info); i++)
 		ck_tabwriter_printf(w, "  %s:\t%s\n", info[i][0],
 				    ck_obj_path_str_or(node_info, info[i][1], ""));
-	const char *s = ck_obj_path_str_or(node, "spec.podCIDR", "");
-	if (s[0])
-		ck_tabwriter_printf(w, "PodCIDR:\t%s\n", s);
+	ck_describe_optional(w, "PodCIDR", node, "spec.podCIDR");
 	json_object *cidrs = ck_obj_path(node, "spec.podCIDRs");
 	if (ck_obj_array_len(cidrs)) {
 		ck_tabwriter_printf(w, "PodCIDRs:\t");
@@ -345,9 +343,7 @@ int ck_describe_node(struct ck_describe *d, json_object *node)
 			    json_object_get_string(json_object_array_get_idx(cidrs, i)));
 		ck_tabwriter_printf(w, "\n");
 	}
-	s = ck_obj_path_str_or(node, "spec.providerID", "");
-	if (s[0])
-		ck_tabwriter_printf(w, "ProviderID:\t%s\n", s);
+	ck_describe_optional(w, "ProviderID", node, "spec.providerID");
 	if (can_view_pods)
 		describe_node_resources(w, node, pods);
 	else

@@ -774,16 +774,10 @@ int ck_describe_pod(struct ck_describe *d, json_object *pod)
 	if (ck_obj_get(spec, "priority"))
 		ck_tabwriter_printf(w, "Priority:\t%lld\n",
 				    (long long)ck_describe_int(spec, "priority"));
-	const char *s = ck_obj_path_str_or(spec, "priorityClassName", "");
-	if (s[0])
-		ck_tabwriter_printf(w, "Priority Class Name:\t%s\n", s);
-	s = ck_obj_path_str_or(spec, "runtimeClassName", "");
-	if (s[0])
-		ck_tabwriter_printf(w, "Runtime Class Name:\t%s\n", s);
-	s = ck_obj_path_str_or(spec, "serviceAccountName", "");
-	if (s[0])
-		ck_tabwriter_printf(w, "Service Account:\t%s\n", s);
-	s = ck_obj_path_str_or(spec, "nodeName", "");
+	ck_describe_optional(w, "Priority Class Name", spec, "priorityClassName");
+	ck_describe_optional(w, "Runtime Class Name", spec, "runtimeClassName");
+	ck_describe_optional(w, "Service Account", spec, "serviceAccountName");
+	const char *s = ck_obj_path_str_or(spec, "nodeName", "");
 	if (s[0])
 		ck_tabwriter_printf(w, "Node:\t%s/%s\n", s,
 				    ck_obj_path_str_or(status, "hostIP", ""));
@@ -807,12 +801,8 @@ int ck_describe_pod(struct ck_describe *d, json_object *pod)
 	} else {
 		ck_tabwriter_printf(w, "Status:\t%s\n", phase);
 	}
-	s = ck_obj_path_str_or(status, "reason", "");
-	if (s[0])
-		ck_tabwriter_printf(w, "Reason:\t%s\n", s);
-	s = ck_obj_path_str_or(status, "message", "");
-	if (s[0])
-		ck_tabwriter_printf(w, "Message:\t%s\n", s);
+	ck_describe_optional(w, "Reason", status, "reason");
+	ck_describe_optional(w, "Message", status, "message");
 	json_object *seccomp = ck_obj_path(spec, "securityContext.seccompProfile");
 	if (seccomp) {
 		s = ck_obj_path_str_or(seccomp, "type", "");
@@ -831,13 +821,8 @@ int ck_describe_pod(struct ck_describe *d, json_object *pod)
 		ck_tabwriter_printf(
 		    w, "  IP:\t%s\n",
 		    ck_obj_path_str_or(json_object_array_get_idx(ips, i), "ip", ""));
-	char *controller = ck_describe_controller(pod);
-	if (controller)
-		ck_tabwriter_printf(w, "Controlled By:\t%s\n", controller);
-	free(controller);
-	s = ck_obj_path_str_or(status, "nominatedNodeName", "");
-	if (s[0])
-		ck_tabwriter_printf(w, "NominatedNodeName:\t%s\n", s);
+	ck_describe_controlled_by(w, pod);
+	ck_describe_optional(w, "NominatedNodeName", status, "nominatedNodeName");
 	if (ck_obj_get(spec, "resources")) {
 		ck_tabwriter_printf(w, "Resources:\n");
 		describe_resources(w, ck_obj_get(spec, "resources"), 2);
