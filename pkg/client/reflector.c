@@ -327,8 +327,11 @@ static int on_frame(void *ctx, const struct ck_watch_frame *f)
 	}
 	const char *rv = ck_obj_resource_version(f->object);
 	char *rv_copy = ck_strdup(rv ? rv : "");
-	if (r->transform && f->type != CK_WATCH_TYPE_BOOKMARK)
-		r->transform(f->object);
+	if (f->type != CK_WATCH_TYPE_BOOKMARK) {
+		if (r->transform)
+			r->transform(f->object);
+		ck_json_compact(f->object); /* kept by the store until replaced */
+	}
 	switch (f->type) {
 	case CK_WATCH_TYPE_ADDED:
 		r->sink.add(r->sink.ctx, json_object_get(f->object));

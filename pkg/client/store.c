@@ -10,7 +10,6 @@
 #include "client/client_int.h"
 #include "util/common.h"
 #include "util/hashmap.h"
-#include "util/json_parse.h"
 #include "util/str.h"
 
 #define MAX_INDEXES 16
@@ -23,7 +22,6 @@ struct sobj *ck_sobj_new(json_object *obj, const char *key)
 	atomic_init(&o->refs, 1);
 	o->obj = obj;
 	o->key = ck_strdup(key);
-	ck_json_compact(obj); /* kept until replaced: its tables shrunk to fit */
 	return o;
 }
 
