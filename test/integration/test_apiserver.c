@@ -92,7 +92,24 @@ START_TEST(test_discovery_and_version)
 	snprintf(url, sizeof(url), "%s/readyz?verbose", base);
 	ck_assert_int_eq(ck_test_http("GET", url, NULL, NULL, NULL, &r), 0);
 	ck_assert_ptr_nonnull(strstr(ck_buf_str(&r.body), "[+]etcd ok"));
+	/* the post-start hooks, by upstream's names, have returned (the
+	 * harness waited for /readyz) */
+	ck_assert_ptr_nonnull(
+	    strstr(ck_buf_str(&r.body), "[+]poststarthook/bootstrap-controller ok"));
+	ck_assert_ptr_nonnull(
+	    strstr(ck_buf_str(&r.body),
+		   "[+]poststarthook/scheduling/bootstrap-system-priority-classes ok"));
 	ck_assert_ptr_nonnull(strstr(ck_buf_str(&r.body), "readyz check passed"));
+	ck_test_response_release(&r);
+	h = ck_test_request(base, "GET", "/readyz/poststarthook/bootstrap-controller", NULL, &code);
+	ck_assert_int_eq(code, 200);
+	json_object_put(h);
+	/* a livez check, not only a readyz one */
+	snprintf(url, sizeof(url), "%s/livez?verbose", base);
+	ck_assert_int_eq(ck_test_http("GET", url, NULL, NULL, NULL, &r), 0);
+	ck_assert_ptr_nonnull(
+	    strstr(ck_buf_str(&r.body), "[+]poststarthook/bootstrap-controller ok"));
+	ck_assert_ptr_null(strstr(ck_buf_str(&r.body), "bootstrap-namespaces"));
 	ck_test_response_release(&r);
 	snprintf(url, sizeof(url), "%s/metrics", base);
 	ck_assert_int_eq(ck_test_http("GET", url, NULL, NULL, NULL, &r), 0);
