@@ -801,11 +801,14 @@ START_TEST(test_cacher_bookmarks)
 					     .deliver = rec_deliver,
 					     .closed = rec_closed,
 					     .ctx = &dl,
-					     .timeout_ms = 2600 };
+					     /* the bookmark is due 2 s in: the put (an
+					      * etcd fsync) must be dispatched by then, so
+					      * not 0.6 s as it once was (seen to miss) */
+					     .timeout_ms = 4000 };
 	struct ck_cacher_watcher *wd = NULL;
 	ck_assert_int_eq(ck_cacher_watch(cache, &o, &wd), 0);
 	int64_t r2 = put_cm(c, "ns", "a", NULL, "2");
-	ck_assert(rec_wait(&dl, 2, 3000));
+	ck_assert(rec_wait(&dl, 2, 5000));
 	sleep_ms(1500);
 	ck_assert_uint_eq(dl.n, 2);
 	ck_assert_int_eq(dl.evs[1].type, CK_WATCH_BOOKMARK);
